@@ -1,0 +1,63 @@
+import type { Server } from 'node:http';
+import type { Logger } from './logger.js';
+import type { Settings } from './settings/index.js';
+import type { WarmupRequest, WorkerInfo } from './types.js';
+
+/** A route an adapter found in the framework's router. */
+export interface DiscoveredRoute {
+  /** Upper-case method: GET, HEAD, POST… */
+  readonly method: string;
+  /** Path as declared, e.g. `/users/:id`. */
+  readonly path: string;
+}
+
+/** Handed to an adapter's `build()`. */
+export interface BuildContext {
+  readonly settings: Settings;
+  readonly log: Logger;
+  readonly worker: WorkerInfo;
+}
+
+/**
+ * An app built by an adapter, ready to be warmed and served. The worker owns the server's
+ * sockets: it listens privately for warm-up, then serves the connections the master hands it.
+ */
+export interface ServedApp {
+  /**
+   * The HTTP server carrying the app's request listener: the framework's own server where it
+   * has one (Fastify, Nest), else a plain `http.createServer(listener)`. It must not be
+   * listening; the worker calls `listen()` on it.
+   */
+  readonly server: Server;
+  /**
+   * True when the framework configured the server's timeouts itself (Fastify's
+   * connectionTimeout, keepAliveTimeout, requestTimeout); the worker then leaves them alone
+   * unless they were set on the command line or in the environment.
+   */
+  readonly ownsServerTimeouts?: boolean;
+  /** Routes for warm-up; the engine keeps GET and HEAD ones without path parameters. */
+  routes(): readonly DiscoveredRoute[];
+  /** Extra warm-up requests the adapter knows are needed (e.g. a JSON body route). */
+  warmupRequests?(): readonly WarmupRequest[];
+  /** Forces framework work that the warm-up requests cannot reach (lazy modules, views). */
+  prepare?(): Promise<void>;
+  /** Lines for the warm-up report, e.g. request-scoped routes whose cost warm-up cannot remove. */
+  notes?(): readonly string[];
+  /** Runs the framework's close hooks. Called after the worker's connections have drained. */
+  close(): Promise<void>;
+}
+
+/**
+ * Teaches the core one framework: how to build its app. An adapter imports only the core's
+ * public API and the framework's types.
+ */
+export interface Adapter {
+  /** Short name for logs: 'express', 'fastify', 'nest', 'node'. */
+  readonly name: string;
+  build(ctx: BuildContext): Promise<ServedApp>;
+}
+
+/** Whether a path has parameters (`:id`, `*`, `{id}`), which discovery cannot fill in. */
+export function hasPathParameters(path: string): boolean {
+  return /[:*{(]/.test(path);
+}

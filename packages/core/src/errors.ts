@@ -1,0 +1,71 @@
+/**
+ * Every error tsunicorn raises on purpose has a stable `code` declared here, so callers
+ * (and tests) match on `err.code`, never on message text. docs/errors.md lists them.
+ */
+
+/** Process exit codes of the `tsunicorn` master. Documented in docs/errors.md. */
+export const ExitCode = {
+  /** Clean stop (TERM, INT, QUIT) or a successful `--check-config`. */
+  OK: 0,
+  /** Unexpected internal error in the master. */
+  INTERNAL: 1,
+  /** Bad configuration: an unknown or invalid setting, an unreadable config file, bad CLI usage. */
+  CONFIG: 2,
+  /** A worker failed to boot (crashed, failed warm-up or timed out) during the first start. */
+  WORKER_BOOT: 3,
+  /** The application could not be loaded (import threw, export not found or not servable). */
+  APP_LOAD: 4,
+  /** A bind address is in use, not permitted, or cannot be resolved. */
+  BIND: 5,
+} as const;
+
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+const codes = {
+  TSU_ERR_UNKNOWN_SETTING: ExitCode.CONFIG,
+  TSU_ERR_INVALID_SETTING: ExitCode.CONFIG,
+  TSU_ERR_CONFIG_FILE: ExitCode.CONFIG,
+  TSU_ERR_USAGE: ExitCode.CONFIG,
+  TSU_ERR_BIND: ExitCode.BIND,
+  TSU_ERR_APP_LOAD: ExitCode.APP_LOAD,
+  TSU_ERR_APP_KIND: ExitCode.APP_LOAD,
+  TSU_ERR_ADAPTER_MISSING: ExitCode.APP_LOAD,
+  TSU_ERR_WARMUP: ExitCode.WORKER_BOOT,
+  TSU_ERR_BOOT_TIMEOUT: ExitCode.WORKER_BOOT,
+  TSU_ERR_WORKER_BOOT: ExitCode.WORKER_BOOT,
+  TSU_ERR_HOOK: ExitCode.WORKER_BOOT,
+} as const satisfies Record<string, ExitCodeValue>;
+
+/** A stable error code. */
+export type TsuErrorCode = keyof typeof codes;
+
+/** An error with a stable code and the exit code the master uses when it is fatal. */
+export class TsuError extends Error {
+  readonly code: TsuErrorCode;
+  readonly exitCode: ExitCodeValue;
+
+  constructor(code: TsuErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'TsuError';
+    this.code = code;
+    this.exitCode = codes[code];
+  }
+}
+
+/** True when `err` is a TsuError with the given code (or any code when none is given). */
+export function isTsuError(err: unknown, code?: TsuErrorCode): err is TsuError {
+  return err instanceof TsuError && (code === undefined || err.code === code);
+}
+
+/** The message and stack of any thrown value, for logs and for crossing the IPC channel. */
+export function describeError(err: unknown): { message: string; stack: string; code?: string } {
+  if (err instanceof Error) {
+    const code = (err as { code?: unknown }).code;
+    return {
+      message: err.message,
+      stack: err.stack ?? err.message,
+      ...(typeof code === 'string' ? { code } : {}),
+    };
+  }
+  return { message: String(err), stack: String(err) };
+}

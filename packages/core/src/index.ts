@@ -1,0 +1,53 @@
+/**
+ * @tsunicorn/core — the pre-fork runtime: settings, the master (arbiter), the worker runtime
+ * and the warm-up engine. It knows no framework; the adapter packages teach it one each.
+ */
+import type { Adapter } from './adapter.js';
+import { runMasterFromCode } from './master-main.js';
+import type { Settings, UserConfig } from './settings/index.js';
+import { resolveSettings } from './config.js';
+import { isWorkerProcess, runWorker } from './worker.js';
+
+export type { Adapter, BuildContext, DiscoveredRoute, ServedApp } from './adapter.js';
+export { hasPathParameters } from './adapter.js';
+export { defineConfig } from './config.js';
+export { ExitCode, TsuError, isTsuError, type TsuErrorCode } from './errors.js';
+export type { Logger } from './logger.js';
+export type { WarmupSummary } from './protocol.js';
+export type { Settings, UserConfig, LogLevel, WarmupFunction } from './settings/index.js';
+export type {
+  MasterInfo,
+  RequestHook,
+  WarmupContext,
+  WarmupRequest,
+  WarmupResponse,
+  WorkerExitInfo,
+  WorkerInfo,
+} from './types.js';
+export { isWorkerProcess } from './worker.js';
+export { detectFramework, type Framework } from './detect.js';
+
+/**
+ * Runs the calling script under tsunicorn; what the adapters' drop-in `listen()` calls.
+ *
+ * In the process started by the user this becomes the master: it binds the sockets and
+ * forks workers that run the same script again. In a worker, it builds the app through the
+ * adapter, warms it and serves. `makeAdapter` is called only in workers, so an app built
+ * inside it (`listen(() => createApp())`) is never built in the master.
+ *
+ * @example
+ * import { serve } from '@tsunicorn/core';
+ * serve(() => myAdapter(app), { workers: 4, bind: ['0.0.0.0:8000'] });
+ */
+export function serve(makeAdapter: () => Adapter | Promise<Adapter>, options: UserConfig = {}): Promise<void> {
+  return isWorkerProcess() ? runWorker({ makeAdapter, code: options }) : runMasterFromCode(options);
+}
+export { createLogger } from './logger.js';
+
+/**
+ * Resolves settings from code alone: defaults < `config`. No file, environment or command
+ * line is read. Useful to build an adapter's app in tests.
+ */
+export function loadSettings(config: UserConfig = {}): Settings {
+  return resolveSettings({ argv: { settings: {}, checkConfig: false, printConfig: false, help: false, version: false }, env: {}, file: null, code: config as Record<string, unknown> });
+}

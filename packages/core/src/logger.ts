@@ -1,0 +1,71 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
+import type { LogLevel } from './settings/index.js';
+
+const levelRank: Record<LogLevel, number> = { debug: 10, info: 20, warning: 30, error: 40, critical: 50 };
+
+type LogFn = (message: string) => void;
+
+/** The error log: `[time] [pid] [LEVEL] message`, the lines gunicorn users grep for. */
+export interface Logger {
+  readonly debug: LogFn;
+  readonly info: LogFn;
+  readonly warning: LogFn;
+  readonly error: LogFn;
+  readonly critical: LogFn;
+  /** Whether debug lines are written; callers skip building costly debug text otherwise. */
+  readonly debugEnabled: boolean;
+  /** Reopens the log file (USR1, after logrotate moved it). */
+  reopen(): void;
+  close(): void;
+}
+
+const noop: LogFn = () => {};
+
+/** Formats a timestamp like gunicorn: `2026-11-22 08:00:00 +0000`. */
+export function formatTimestamp(date: Date): string {
+  const offset = -date.getTimezoneOffset();
+  const local = new Date(date.getTime() + offset * 60_000);
+  const sign = offset >= 0 ? '+' : '-';
+  const abs = Math.abs(offset);
+  const zone = `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}${String(abs % 60).padStart(2, '0')}`;
+  return `${local.toISOString().slice(0, 19).replace('T', ' ')} ${zone}`;
+}
+
+/**
+ * Creates the error log writing to `file` ("-" is stderr). Writes are synchronous so that a
+ * line logged just before a crash or an exit is never lost; the error log is not on the
+ * request path. Levels below `level` are no-op functions.
+ */
+export function createLogger(file: string, level: LogLevel, tag = ''): Logger {
+  let fd = openLog(file);
+  const write = (name: string) => (message: string) => {
+    const line = `[${formatTimestamp(new Date())}] [${process.pid}] [${name}]${tag ? ` ${tag}` : ''} ${message}\n`;
+    try {
+      writeSync(fd, line);
+    } catch {
+      // A closed or full log must never take the server down.
+    }
+  };
+  const at = (name: LogLevel): LogFn => (levelRank[name] >= levelRank[level] ? write(name.toUpperCase()) : noop);
+  return {
+    debug: at('debug'),
+    info: at('info'),
+    warning: at('warning'),
+    error: at('error'),
+    critical: at('critical'),
+    debugEnabled: levelRank.debug >= levelRank[level],
+    reopen() {
+      if (file === '-') return;
+      const old = fd;
+      fd = openLog(file);
+      closeSync(old);
+    },
+    close() {
+      if (file !== '-') closeSync(fd);
+    },
+  };
+}
+
+function openLog(file: string): number {
+  return file === '-' ? 2 : openSync(file, 'a');
+}

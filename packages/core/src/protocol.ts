@@ -1,0 +1,95 @@
+/**
+ * The master⇄worker protocol: every message either side sends over the IPC channel is one of
+ * these types, sent with `send()` and read with `parse*()`. Nothing else inspects messages.
+ */
+import type { ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
+
+/** One line of the warm-up report a worker sends with `ready`. */
+export interface WarmupSummary {
+  /** Distinct requests (routes and configured requests) warmed. */
+  readonly requests: number;
+  /** Total requests sent. */
+  readonly hits: number;
+  /** Median over requests of the first hit, and of the last hit, in ms. */
+  readonly firstMs: number;
+  readonly lastMs: number;
+  /** Whole warm-up, in ms. */
+  readonly totalMs: number;
+  /** Requests that failed while warmupStrict is off. */
+  readonly failed: number;
+}
+
+/** Messages from the master to a worker. */
+export type MasterMessage =
+  /** A new client connection, handed over with its socket. */
+  | { readonly tsu: 'conn' }
+  /** Stop taking connections, finish in-flight requests, close the app and exit. */
+  | { readonly tsu: 'drain'; readonly reason: string }
+  /** Exit now (INT/QUIT). */
+  | { readonly tsu: 'quit' }
+  /** Booting took too long: run the workerAbort hook and exit. */
+  | { readonly tsu: 'abort' }
+  /** Reopen log files (USR1). */
+  | { readonly tsu: 'reopen-logs' };
+
+/** Messages from a worker to the master. */
+export type WorkerMessage =
+  /** App loaded and built; warm-up starts. */
+  | { readonly tsu: 'loaded'; readonly adapter: string }
+  /** Booted and warm: the master may hand it connections. */
+  | { readonly tsu: 'ready'; readonly warmup: WarmupSummary }
+  /** Boot failed; `appLoad` when the app itself could not be imported (exit code 4). */
+  | { readonly tsu: 'boot-failed'; readonly appLoad: boolean; readonly message: string; readonly stack: string }
+  /** Sent from the event loop while serving; a hung loop cannot send it. */
+  | { readonly tsu: 'heartbeat'; readonly requests: number }
+  /** The worker asks to be replaced (max-requests, max-memory); it keeps serving until drained. */
+  | { readonly tsu: 'retire'; readonly reason: string }
+  /** Draining: in-flight connections left. */
+  | { readonly tsu: 'draining'; readonly connections: number };
+
+const masterTypes = new Set<MasterMessage['tsu']>(['conn', 'drain', 'quit', 'abort', 'reopen-logs']);
+const workerTypes = new Set<WorkerMessage['tsu']>(['loaded', 'ready', 'boot-failed', 'heartbeat', 'retire', 'draining']);
+
+/** Reads a message the master sent, or null for anything that is not ours. */
+export function parseMasterMessage(raw: unknown): MasterMessage | null {
+  return isTagged(raw, masterTypes) ? (raw as MasterMessage) : null;
+}
+
+/** Reads a message a worker sent, or null for anything that is not ours. */
+export function parseWorkerMessage(raw: unknown): WorkerMessage | null {
+  return isTagged(raw, workerTypes) ? (raw as WorkerMessage) : null;
+}
+
+function isTagged(raw: unknown, types: Set<string>): boolean {
+  return typeof raw === 'object' && raw !== null && types.has((raw as { tsu?: string }).tsu as string);
+}
+
+/** Sends a message to a worker; false when its channel is already closed. */
+export function sendToWorker(child: ChildProcess, message: MasterMessage, socket?: Socket): boolean {
+  if (!child.connected) return false;
+  try {
+    return socket ? child.send(message, socket, { keepOpen: false }) : child.send(message);
+  } catch {
+    return false;
+  }
+}
+
+/** Sends a message to the master; false when there is no channel (the master is gone). */
+export function sendToMaster(message: WorkerMessage): boolean {
+  if (!process.send || !process.connected) return false;
+  try {
+    return process.send(message);
+  } catch {
+    return false;
+  }
+}
+
+/** File descriptor, in the worker, of the pipe its watchdog thread reports hangs on. */
+export const DIAGNOSTICS_FD = 4;
+
+/** What a worker's watchdog writes on the diagnostics pipe, one JSON object per line. */
+export interface HangReport {
+  readonly silentMs: number;
+  readonly stack: string;
+}

@@ -1,0 +1,29 @@
+import { serverSettings } from './server.js';
+import { runtimeSettings } from './runtime.js';
+import { hookSettings } from './hooks.js';
+import type { SettingSpec } from './define.js';
+
+/** The settings table: every setting tsunicorn has, declared once. */
+export const settingsTable = { ...serverSettings, ...runtimeSettings, ...hookSettings } as const;
+
+type Table = typeof settingsTable;
+export type SettingName = keyof Table;
+
+type OutOf<S> = S extends SettingSpec<unknown, infer Out> ? Out : never;
+type InOf<S> = S extends SettingSpec<infer In, unknown> ? In : never;
+
+/** The resolved settings: every setting with a checked value. Frozen. */
+export type Settings = { readonly [K in SettingName]: OutOf<Table[K]> };
+
+/** What a config file may set: any subset of the settings, in their input form. */
+export type UserConfig = { [K in SettingName]?: InOf<Table[K]> };
+
+export type { SettingSpec, Section } from './define.js';
+export { sections, SettingValueError } from './define.js';
+export type { LogLevel, WarmupFunction } from './runtime.js';
+export { DEFAULT_ACCESS_LOG_FORMAT } from './runtime.js';
+
+/** The table's entries as [name, spec] pairs, in declaration order. */
+export function settingEntries(): [SettingName, SettingSpec<unknown, unknown>][] {
+  return Object.entries(settingsTable) as [SettingName, SettingSpec<unknown, unknown>][];
+}
