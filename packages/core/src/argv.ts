@@ -91,10 +91,7 @@ function parseOrExplain(argv: readonly string[], options: Record<string, OptionS
     const unknown = /Unknown option '(-{1,2}[^']+)'/.exec(message)?.[1];
     if (unknown) {
       const hint = nearest(unknown.replace(/^-+/, ''), Object.keys(options));
-      throw new TsuError(
-        'TSU_ERR_USAGE',
-        `unknown option ${unknown}${hint ? ` (did you mean --${hint}?)` : ''}; see tsunicorn --help`,
-      );
+      throw new TsuError('TSU_ERR_USAGE', `unknown option ${unknown}${hint ? ` (did you mean --${hint}?)` : ''}; see tsunicorn --help`);
     }
     throw new TsuError('TSU_ERR_USAGE', `${message}; see tsunicorn --help`);
   }

@@ -1,14 +1,14 @@
-import { type ParsedArgv, type RawValue, parseArgv, splitCommandLine } from './argv.js';
+import { type ParsedArgv, parseArgv, type RawValue, splitCommandLine } from './argv.js';
 import { findConfigFile, loadConfigFile } from './config-file.js';
 import { TsuError } from './errors.js';
 import {
   type SettingName,
   type SettingSpec,
-  SettingValueError,
   type Settings,
-  type UserConfig,
+  SettingValueError,
   settingEntries,
   settingsTable,
+  type UserConfig,
 } from './settings/index.js';
 import { nearest } from './suggest.js';
 
@@ -128,10 +128,7 @@ function parseCmdArgs(text: string): Partial<Record<SettingName, RawValue>> {
 }
 
 /** The config file's path and values, or null when there is none. */
-export async function readConfigFile(
-  cwd: string,
-  explicit?: string,
-): Promise<{ path: string; values: Record<string, unknown> } | null> {
+export async function readConfigFile(cwd: string, explicit?: string): Promise<{ path: string; values: Record<string, unknown> } | null> {
   const path = findConfigFile(cwd, explicit);
   return path === null ? null : { path, values: await loadConfigFile(path) };
 }

@@ -13,19 +13,37 @@ export function detectFramework(value: unknown): Framework | null {
   if (value instanceof Server) return 'node-server';
   if (isExpressApp(value)) return 'express';
   if (isFastifyInstance(value)) return 'fastify';
-  if (isNestModule(value)) return 'nest';
+  if (isNestModule(value) || isNestApplication(value)) return 'nest';
   if (typeof value === 'function' && value.length >= 2) return 'node-listener';
   return null;
 }
 
 function isExpressApp(value: unknown): boolean {
   const app = value as Shape;
-  return typeof value === 'function' && typeof app.handle === 'function' && typeof app.set === 'function' && typeof app.use === 'function' && 'settings' in app;
+  return (
+    typeof value === 'function' &&
+    typeof app.handle === 'function' &&
+    typeof app.set === 'function' &&
+    typeof app.use === 'function' &&
+    'settings' in app
+  );
 }
 
 function isFastifyInstance(value: unknown): boolean {
   const app = value as Shape;
-  return typeof value === 'object' && value !== null && typeof app.ready === 'function' && typeof app.inject === 'function' && typeof app.register === 'function' && 'server' in app;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof app.ready === 'function' &&
+    typeof app.inject === 'function' &&
+    typeof app.register === 'function' &&
+    'server' in app
+  );
+}
+
+function isNestApplication(value: unknown): boolean {
+  const app = value as Shape;
+  return typeof value === 'object' && value !== null && typeof app.getHttpServer === 'function' && typeof app.init === 'function';
 }
 
 function isNestModule(value: unknown): boolean {

@@ -3,18 +3,19 @@
  * and the warm-up engine. It knows no framework; the adapter packages teach it one each.
  */
 import type { Adapter } from './adapter.js';
+import { resolveSettings } from './config.js';
 import { runMasterFromCode } from './master-main.js';
 import type { Settings, UserConfig } from './settings/index.js';
-import { resolveSettings } from './config.js';
 import { isWorkerProcess, runWorker } from './worker.js';
 
 export type { Adapter, BuildContext, DiscoveredRoute, ServedApp } from './adapter.js';
 export { hasPathParameters } from './adapter.js';
 export { defineConfig } from './config.js';
-export { ExitCode, TsuError, isTsuError, type TsuErrorCode } from './errors.js';
+export { detectFramework, type Framework } from './detect.js';
+export { ExitCode, isTsuError, TsuError, type TsuErrorCode } from './errors.js';
 export type { Logger } from './logger.js';
 export type { WarmupSummary } from './protocol.js';
-export type { Settings, UserConfig, LogLevel, WarmupFunction } from './settings/index.js';
+export type { LogLevel, Settings, UserConfig, WarmupFunction } from './settings/index.js';
 export type {
   MasterInfo,
   RequestHook,
@@ -25,7 +26,6 @@ export type {
   WorkerInfo,
 } from './types.js';
 export { isWorkerProcess } from './worker.js';
-export { detectFramework, type Framework } from './detect.js';
 
 /**
  * Runs the calling script under tsunicorn; what the adapters' drop-in `listen()` calls.
@@ -49,5 +49,10 @@ export { createLogger } from './logger.js';
  * line is read. Useful to build an adapter's app in tests.
  */
 export function loadSettings(config: UserConfig = {}): Settings {
-  return resolveSettings({ argv: { settings: {}, checkConfig: false, printConfig: false, help: false, version: false }, env: {}, file: null, code: config as Record<string, unknown> });
+  return resolveSettings({
+    argv: { settings: {}, checkConfig: false, printConfig: false, help: false, version: false },
+    env: {},
+    file: null,
+    code: config as Record<string, unknown>,
+  });
 }

@@ -1,5 +1,117 @@
-import type { UserConfig } from './settings/index.js';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { importApp } from './app-loader.js';
+import { Arbiter } from './arbiter.js';
+import type { ParsedArgv } from './argv.js';
+import { readConfigFile, resolveSettings } from './config.js';
+import { describeError, ExitCode, isTsuError, TsuError } from './errors.js';
+import { createLogger, type Logger } from './logger.js';
+import { removePidfile, writePidfile } from './pidfile.js';
+import type { Settings, UserConfig } from './settings/index.js';
+import type { WorkerCommand } from './spawn.js';
 
-export async function runMasterFromCode(_options: UserConfig): Promise<void> {
-  throw new Error('not yet');
+const noArgv: ParsedArgv = { settings: {}, checkConfig: false, printConfig: false, help: false, version: false };
+
+/** Where the settings come from; read again on every reload. */
+interface SettingsSource {
+  readonly argv: ParsedArgv;
+  readonly cwd: string;
+  readonly code?: UserConfig;
+}
+
+/** Reads the config file and resolves the settings from every layer. */
+export async function loadSettingsFrom(source: SettingsSource): Promise<{ settings: Settings; configPath: string | null }> {
+  const file = await readConfigFile(source.cwd, source.argv.configPath);
+  const settings = resolveSettings({
+    argv: source.argv,
+    env: process.env,
+    file,
+    ...(source.code ? { code: source.code as Record<string, unknown> } : {}),
+  });
+  return { settings, configPath: file?.path ?? null };
+}
+
+/** The master started by the `tsunicorn` CLI: workers run the CLI's worker entry. */
+export async function runMasterFromCli(argv: ParsedArgv): Promise<never> {
+  const source: SettingsSource = { argv, cwd: process.cwd() };
+  return exitWith(async (log) => {
+    const { settings, configPath } = await loadSettingsFrom(source);
+    if (settings.app === null)
+      throw new TsuError('TSU_ERR_USAGE', 'no APP given: tsunicorn [options] path/to/app.js[:export]; see tsunicorn --help');
+    applyChdir(settings);
+    if (settings.preload) await preloadApp(settings.app, log);
+    const entry = fileURLToPath(new URL('./worker-main.js', import.meta.url));
+    return { settings, source, command: { entry, args: [], execArgv: process.execArgv, configPath } };
+  });
+}
+
+/** The master started by an adapter's drop-in listen(): workers run the user's own script. */
+export async function runMasterFromCode(options: UserConfig): Promise<never> {
+  const source: SettingsSource = { argv: noArgv, cwd: process.cwd(), code: options };
+  return exitWith(async () => {
+    const { settings, configPath } = await loadSettingsFrom(source);
+    applyChdir(settings);
+    const entry = process.argv[1] ?? '';
+    return { settings, source, command: { entry, args: process.argv.slice(2), execArgv: process.execArgv, configPath } };
+  });
+}
+
+interface Prepared {
+  readonly settings: Settings;
+  readonly source: SettingsSource;
+  readonly command: WorkerCommand;
+}
+
+/** Runs the master and exits with its code; a TsuError exits with its documented code. */
+async function exitWith(prepare: (log: Logger) => Promise<Prepared>): Promise<never> {
+  let log = createLogger('-', 'info');
+  let pidfile: string | null = null;
+  let code: number;
+  try {
+    const { settings, source, command } = await prepare(log);
+    log = createLogger(settings.errorLogfile, settings.logLevel);
+    log.info(`Starting tsunicorn ${await version()} (Node ${process.version})`);
+    process.title = `${settings.procName}: master`;
+    pidfile = settings.pidfile;
+    if (pidfile) writePidfile(pidfile);
+    const rereadSettings = async () => {
+      const next = (await loadSettingsFrom(source)).settings;
+      if (next.app === null && settings.app !== null) throw new TsuError('TSU_ERR_USAGE', 'the new config has no app');
+      return next;
+    };
+    code = await new Arbiter({ settings, command, log, rereadSettings }).run();
+  } catch (err) {
+    code = reportFatal(err, log);
+  }
+  if (pidfile) removePidfile(pidfile);
+  process.exit(code);
+}
+
+function reportFatal(err: unknown, log: Logger): number {
+  if (isTsuError(err)) {
+    log.critical(`${err.message} [${err.code}]`);
+    return err.exitCode;
+  }
+  log.critical(`Unexpected error in the master: ${describeError(err).stack}`);
+  return ExitCode.INTERNAL;
+}
+
+function applyChdir(settings: Settings): void {
+  if (settings.chdir === null) return;
+  if (!existsSync(settings.chdir))
+    throw new TsuError('TSU_ERR_INVALID_SETTING', `invalid value for setting "chdir" (--chdir): ${settings.chdir} does not exist`);
+  process.chdir(settings.chdir);
+}
+
+/** --preload: import the app once in the master, so a broken app fails before any worker starts. */
+async function preloadApp(spec: string, log: Logger): Promise<void> {
+  await importApp(spec, process.cwd());
+  log.info(`Preloaded ${spec}`);
+}
+
+/** This package's version. */
+export async function version(): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
 }

@@ -103,9 +103,7 @@ export function seconds(opts: Common<number> & { min?: number }): SettingSpec<nu
 }
 
 /** A string, optionally from a fixed set of choices. */
-export function str<T extends string = string>(
-  opts: Common<T> & { choices?: readonly T[]; nonEmpty?: boolean },
-): SettingSpec<T, T> {
+export function str<T extends string = string>(opts: Common<T> & { choices?: readonly T[]; nonEmpty?: boolean }): SettingSpec<T, T> {
   const check = (value: unknown): T => {
     if (typeof value !== 'string') return fail(`${JSON.stringify(value)} is not a string`);
     if (opts.nonEmpty && value.trim() === '') fail('it must not be empty');
@@ -207,9 +205,7 @@ export function bytes(opts: Common<number>): SettingSpec<number | string, number
 }
 
 /** A function (or a list of functions) given in a config file: a server hook. */
-export function hook<F extends (...args: never[]) => unknown>(opts: {
-  doc: string;
-}): SettingSpec<F | readonly F[], readonly F[]> {
+export function hook<F extends (...args: never[]) => unknown>(opts: { doc: string }): SettingSpec<F | readonly F[], readonly F[]> {
   return configOnly<F | readonly F[], readonly F[]>({
     section: 'hooks',
     default: Object.freeze([]) as readonly F[],

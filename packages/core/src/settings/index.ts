@@ -1,7 +1,7 @@
-import { serverSettings } from './server.js';
-import { runtimeSettings } from './runtime.js';
-import { hookSettings } from './hooks.js';
 import type { SettingSpec } from './define.js';
+import { hookSettings } from './hooks.js';
+import { runtimeSettings } from './runtime.js';
+import { serverSettings } from './server.js';
 
 /** The settings table: every setting tsunicorn has, declared once. */
 export const settingsTable = { ...serverSettings, ...runtimeSettings, ...hookSettings } as const;
@@ -18,8 +18,8 @@ export type Settings = { readonly [K in SettingName]: OutOf<Table[K]> };
 /** What a config file may set: any subset of the settings, in their input form. */
 export type UserConfig = { [K in SettingName]?: InOf<Table[K]> };
 
-export type { SettingSpec, Section } from './define.js';
-export { sections, SettingValueError } from './define.js';
+export type { Section, SettingSpec } from './define.js';
+export { SettingValueError, sections } from './define.js';
 export type { LogLevel, WarmupFunction } from './runtime.js';
 export { DEFAULT_ACCESS_LOG_FORMAT } from './runtime.js';
 

@@ -1,5 +1,5 @@
 import type { WarmupContext, WarmupRequest } from '../types.js';
-import { SettingValueError, bool, configOnly, int, list, optionalStr, seconds, str } from './define.js';
+import { bool, configOnly, int, list, optionalStr, SettingValueError, seconds, str } from './define.js';
 
 /** The default access log format: Apache's combined format plus the request time in ms. */
 export const DEFAULT_ACCESS_LOG_FORMAT = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms';
@@ -107,6 +107,16 @@ export const runtimeSettings = {
     defaultDoc: 'none (the APP argument of the CLI)',
     doc: 'The app to serve: a module path and an optional export name (default export, then `app`). The CLI takes it as its argument.',
   }),
+  adapterOptions: configOnly<Record<string, unknown>, Readonly<Record<string, unknown>>>({
+    section: 'app',
+    default: Object.freeze({}),
+    defaultDoc: '{}',
+    doc: "Options for the framework adapter the CLI picks (e.g. Nest's `{ platform: 'fastify', lazyModules }`); see the adapter's README.",
+    check(value) {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new SettingValueError('it must be an object');
+      return Object.freeze({ ...(value as Record<string, unknown>) });
+    },
+  }),
   preload: bool({
     section: 'app',
     cli: ['--preload'],
@@ -139,7 +149,7 @@ export const runtimeSettings = {
     meta: 'FILE',
     default: null,
     defaultDoc: 'none',
-    doc: "File the master writes its pid to, and removes when it exits.",
+    doc: 'File the master writes its pid to, and removes when it exits.',
   }),
   procName: str({
     section: 'process',

@@ -77,6 +77,14 @@ export const serverSettings = {
     default: 30,
     doc: 'Time a retiring worker has to finish its in-flight requests before it is killed.',
   }),
+  hookTimeout: seconds({
+    section: 'timeouts',
+    cli: ['--hook-timeout'],
+    env: 'TSUNICORN_HOOK_TIMEOUT',
+    min: 0.1,
+    default: 30,
+    doc: 'Time an async server hook may take before it is abandoned (and, for a worker boot hook, the boot fails).',
+  }),
   keepAlive: seconds({
     section: 'timeouts',
     cli: ['--keep-alive'],

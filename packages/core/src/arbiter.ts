@@ -1,0 +1,404 @@
+/**
+ * The master. Signal handlers only queue; `tick()` drains the queue, then does housekeeping
+ * in a fixed order: kill the silent, restore the count, start replacements. Worker messages
+ * and exits update the record of each worker and wake the loop.
+ */
+import type { Socket } from 'node:net';
+import { describeError, ExitCode, type ExitCodeValue } from './errors.js';
+import { runIsolatedHooks } from './hooks.js';
+import { Listeners } from './listeners.js';
+import type { Logger } from './logger.js';
+import { parseWorkerMessage, sendToWorker, type WorkerMessage } from './protocol.js';
+import type { Settings } from './settings/index.js';
+import { type Slot, Slots } from './slots.js';
+import { spawnWorker, type WorkerCommand } from './spawn.js';
+import type { MasterInfo, WorkerExitInfo } from './types.js';
+import type { WorkerHandle } from './worker-handle.js';
+
+/** Signals the master handles, and what each does. docs/signals.md documents them. */
+const signalActions = {
+  SIGHUP: (a: Arbiter) => a.reload(),
+  SIGTERM: (a: Arbiter) => a.stopGracefully(),
+  SIGINT: (a: Arbiter) => a.stopQuickly(),
+  SIGQUIT: (a: Arbiter) => a.stopQuickly(),
+  SIGTTIN: (a: Arbiter) => a.scale(+1),
+  SIGTTOU: (a: Arbiter) => a.scale(-1),
+  SIGUSR1: (a: Arbiter) => a.reopenLogs(),
+  SIGWINCH: (a: Arbiter) => a.log.info('WINCH ignored: tsunicorn does not daemonize; use TTOU to remove workers'),
+} as const satisfies Record<string, (a: Arbiter) => unknown>;
+
+type HandledSignal = keyof typeof signalActions;
+
+export interface ArbiterOptions {
+  readonly settings: Settings;
+  readonly command: WorkerCommand;
+  readonly log: Logger;
+  /** Re-reads the config for a reload; throws when the new config is invalid. */
+  readonly rereadSettings: () => Promise<Settings>;
+}
+
+type State = 'starting' | 'running' | 'stopping';
+
+export class Arbiter {
+  settings: Settings;
+  readonly log: Logger;
+  private state: State = 'starting';
+  private generation = 1;
+  private target: number;
+  private readonly slots = new Slots();
+  private readonly workers = new Set<WorkerHandle>();
+  private readonly queue: HandledSignal[] = [];
+  private readonly listeners: Listeners;
+  private rrCursor = 0;
+  private reloading: { generation: number; previous: Settings; startedAt: number } | null = null;
+  private exitCode: ExitCodeValue = ExitCode.OK;
+  private done!: (code: ExitCodeValue) => void;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly options: ArbiterOptions) {
+    this.settings = options.settings;
+    this.log = options.log;
+    this.target = options.settings.workers;
+    this.listeners = new Listeners((socket) => this.dispatch(socket));
+  }
+
+  /** Binds, spawns the workers and serves until stopped. Resolves with the exit code. */
+  async run(): Promise<ExitCodeValue> {
+    const finished = new Promise<ExitCodeValue>((resolve) => (this.done = resolve));
+    await this.hook('onStarting', this.settings.onStarting);
+    await this.listeners.bind(this.settings.bind, this.settings.backlog);
+    this.log.info(`Listening at: ${this.listeners.describe()} (${process.pid})`);
+    this.installSignals();
+    this.timer = setInterval(() => this.tick(), 250);
+    this.tick();
+    return finished;
+  }
+
+  /** What hooks see of the master. */
+  get info(): MasterInfo {
+    return { pid: process.pid, settings: this.settings, readyWorkers: this.readyWorkers().length };
+  }
+
+  private installSignals(): void {
+    for (const signal of Object.keys(signalActions) as HandledSignal[]) {
+      process.on(signal, () => {
+        this.queue.push(signal);
+        this.tick();
+      });
+    }
+  }
+
+  /** One turn of the loop: handle queued signals, then housekeeping in a fixed order. */
+  private tick(): void {
+    for (let signal = this.queue.shift(); signal; signal = this.queue.shift()) {
+      this.log.info(`Handling signal: ${signal.slice(3).toLowerCase()}`);
+      void signalActions[signal](this);
+    }
+    if (this.state === 'stopping') return;
+    this.murderWorkers();
+    this.manageWorkers();
+  }
+
+  // ── connections ────────────────────────────────────────────────────────────────────
+
+  /** Round-robin over ready workers. */
+  private dispatch(socket: Socket): boolean {
+    const ready = this.readyWorkers();
+    for (let tries = 0; tries < ready.length; tries++) {
+      const worker = ready[this.rrCursor++ % ready.length]!;
+      if (worker.sendConnection(socket)) return true;
+    }
+    return false;
+  }
+
+  private readyWorkers(): WorkerHandle[] {
+    return [...this.workers].filter((w) => w.phase === 'ready');
+  }
+
+  // ── housekeeping ───────────────────────────────────────────────────────────────────
+
+  /** Aborts workers that take too long to boot and kills hung ones, logging where they hung. */
+  private murderWorkers(): void {
+    const now = Date.now();
+    for (const worker of this.workers) {
+      if (worker.ending) continue;
+      if (worker.phase === 'booting' && now - worker.spawnedAt > this.settings.bootTimeout * 1000) {
+        this.log.error(
+          `Worker ${worker.id} (pid: ${worker.pid}) did not boot within ${this.settings.bootTimeout}s (boot-timeout); aborting it`,
+        );
+        worker.abort();
+      } else if (worker.phase !== 'booting' && this.settings.timeout > 0 && now - worker.lastSeen > this.settings.timeout * 1000) {
+        this.killHung(worker, now - worker.lastSeen);
+      }
+    }
+  }
+
+  private killHung(worker: WorkerHandle, silentMs: number): void {
+    const where = worker.lastHang ? `stuck in:\n${worker.lastHang.stack}` : 'no stack was captured';
+    this.log.critical(
+      `WORKER TIMEOUT: worker ${worker.id} (pid: ${worker.pid}) event loop silent for ${(silentMs / 1000).toFixed(1)}s (timeout ${this.settings.timeout}s), ${where}`,
+    );
+    worker.kill('hung');
+  }
+
+  /** Restores the worker count and starts the replacements that are due. */
+  private manageWorkers(): void {
+    this.resizeSlots();
+    const now = Date.now();
+    for (const slot of this.slots) {
+      if (!slot.current && !slot.spawning && now >= slot.backoffUntil) this.spawn(slot, 'current');
+    }
+    let booting = this.slots.bootingSuccessors();
+    for (const slot of this.slots) {
+      if (booting >= this.settings.reloadConcurrency) break;
+      if (slot.current?.phase === 'ready' && slot.current.retireReason && !slot.next && !slot.spawning && now >= slot.backoffUntil) {
+        this.spawn(slot, 'next');
+        booting++;
+      }
+    }
+  }
+
+  private resizeSlots(): void {
+    while (this.slots.size < this.target) this.slots.add();
+    while (this.slots.size > this.target) {
+      const slot = this.slots.removeOldest();
+      slot.next?.kill('retired');
+      if (slot.current) this.retire(slot.current, 'scaled down (TTOU)');
+    }
+  }
+
+  private spawn(slot: Slot, role: 'current' | 'next'): void {
+    slot.spawning = role;
+    const generation = this.generation;
+    void this.hook('preFork', this.settings.preFork, { id: slot.id, pid: 0, generation }).then(() => {
+      slot.spawning = null;
+      if (this.state === 'stopping' || !this.slots.has(slot)) return;
+      const worker = spawnWorker(this.options.command, this.settings, slot.id, generation);
+      slot[role] = worker;
+      this.workers.add(worker);
+      this.log.info(`Booting worker with pid: ${worker.pid} (worker ${slot.id}, gen ${generation})`);
+      worker.child.on('message', (raw) => this.onMessage(worker, parseWorkerMessage(raw)));
+      worker.child.once('exit', (code, signal) => this.reap(worker, code, signal));
+    });
+  }
+
+  // ── worker events ──────────────────────────────────────────────────────────────────
+
+  private onMessage(worker: WorkerHandle, message: WorkerMessage | null): void {
+    if (!message) return;
+    worker.lastSeen = Date.now();
+    switch (message.tsu) {
+      case 'heartbeat':
+        worker.requests = message.requests;
+        return;
+      case 'ready':
+        return this.onReady(worker, message.warmup);
+      case 'retire':
+        worker.retireReason ??= message.reason;
+        return this.tick();
+      case 'boot-failed':
+        worker.bootFailure = { appLoad: message.appLoad, message: message.message, stack: message.stack };
+        this.log.error(`Worker ${worker.id} (pid: ${worker.pid}) failed to boot: ${message.stack}`);
+        return;
+      case 'loaded':
+        this.log.debug(`Worker ${worker.id} (pid: ${worker.pid}) loaded the app (${message.adapter} adapter)`);
+        return;
+      case 'draining':
+        return;
+    }
+  }
+
+  private onReady(worker: WorkerHandle, warmup: WorkerHandle['warmup']): void {
+    if (worker.ending || this.state === 'stopping') return;
+    worker.phase = 'ready';
+    worker.readyAt = Date.now();
+    worker.warmup = warmup;
+    const w = warmup!;
+    this.log.info(
+      `Worker ${worker.id} (pid: ${worker.pid}, gen ${worker.generation}) ready in ${worker.readyAt - worker.spawnedAt} ms; ` +
+        `warm-up ${w.requests} requests, ${w.hits} hits, first ${w.firstMs} ms, last ${w.lastMs} ms`,
+    );
+    const slot = this.slots.of(worker);
+    if (slot?.next === worker) this.promote(slot);
+    this.listeners.flush();
+    this.checkStarted();
+    this.checkReloaded();
+    this.tick();
+  }
+
+  /** A successor is warm: it takes the slot and its predecessor drains. Replace, then retire. */
+  private promote(slot: Slot): void {
+    const old = slot.current;
+    slot.current = slot.next;
+    slot.next = null;
+    if (old) this.retire(old, old.retireReason ?? 'replaced');
+  }
+
+  private retire(worker: WorkerHandle, reason: string): void {
+    this.log.info(`Retiring worker ${worker.id} (pid: ${worker.pid}, gen ${worker.generation}): ${reason}`);
+    worker.drain(reason, this.settings.gracefulTimeout * 1000);
+  }
+
+  private reap(worker: WorkerHandle, code: number | null, signal: NodeJS.Signals | null): void {
+    worker.exited();
+    this.workers.delete(worker);
+    const slot = this.slots.of(worker);
+    this.slots.release(worker);
+    const reason = this.exitReason(worker);
+    this.logExit(worker, reason, code, signal);
+    const exit: WorkerExitInfo = { id: worker.id, pid: worker.pid, generation: worker.generation, exitCode: code, signal, reason };
+    void this.hook('childExit', this.settings.childExit, exit);
+    if (this.state === 'stopping') return this.checkStopped();
+    if (reason === 'boot-failed') this.onBootFailure(worker, slot);
+    else if (reason === 'crashed' || reason === 'killed') slot?.recordCrash(worker, this.log);
+    this.tick();
+  }
+
+  private exitReason(worker: WorkerHandle): WorkerExitInfo['reason'] {
+    if (worker.ending === 'retired' || worker.ending === 'quit') return 'retired';
+    if (worker.phase === 'booting') return 'boot-failed';
+    return worker.ending === 'hung' ? 'killed' : 'crashed';
+  }
+
+  private logExit(worker: WorkerHandle, reason: string, code: number | null, signal: NodeJS.Signals | null): void {
+    const who = `Worker ${worker.id} (pid: ${worker.pid}, gen ${worker.generation})`;
+    if (reason === 'retired') return this.log.info(`${who} exited`);
+    if (signal === 'SIGKILL' && worker.ending === null) {
+      return this.log.error(`${who} was sent SIGKILL! Perhaps out of memory?`);
+    }
+    const how = signal ? `was killed by ${signal}${worker.ending === 'hung' ? ' (hung)' : ''}` : `exited with code ${code}`;
+    this.log.error(`${who} ${how}${reason === 'boot-failed' ? ' before it was ready' : ''}`);
+  }
+
+  private onBootFailure(worker: WorkerHandle, slot: Slot | undefined): void {
+    if (this.state === 'starting') {
+      const appLoad = worker.bootFailure?.appLoad ?? false;
+      this.log.critical(appLoad ? 'App failed to load.' : 'Worker failed to boot.');
+      return void this.stop(appLoad ? ExitCode.APP_LOAD : ExitCode.WORKER_BOOT, 'quick');
+    }
+    if (this.reloading && worker.generation === this.reloading.generation) {
+      return this.abortReload(worker.bootFailure?.message ?? `worker ${worker.id} exited before it was ready`);
+    }
+    slot?.recordCrash(worker, this.log);
+  }
+
+  private checkStarted(): void {
+    if (this.state !== 'starting' || this.readyWorkers().length < this.target) return;
+    this.state = 'running';
+    process.title = `${this.settings.procName}: master [${this.settings.app ?? process.argv[1] ?? ''}]`;
+    this.log.info(`Ready: ${this.target} worker(s) serving at ${this.listeners.describe()}`);
+    void this.hook('whenReady', this.settings.whenReady);
+  }
+
+  // ── signals ────────────────────────────────────────────────────────────────────────
+
+  /** HUP: a rolling reload to a new generation, replacing each worker only once its successor is warm. */
+  async reload(): Promise<void> {
+    if (this.state !== 'running') return this.log.warning('Reload ignored: the server is not running yet');
+    let next: Settings;
+    try {
+      next = await this.options.rereadSettings();
+    } catch (err) {
+      return this.log.error(`Reload refused, keeping the current config: ${describeError(err).message}`);
+    }
+    if (this.reloading) this.abortReload('a newer reload was requested');
+    this.reloading = { generation: this.generation + 1, previous: this.settings, startedAt: Date.now() };
+    this.generation++;
+    this.settings = next;
+    await this.hook('onReload', this.settings.onReload);
+    for (const slot of this.slots) {
+      if (slot.current && slot.current.generation < this.generation) slot.current.retireReason ??= `reload to gen ${this.generation}`;
+    }
+    this.log.info(
+      `Reloading: gen ${this.generation}, replacing ${this.slots.size} worker(s), ${this.settings.reloadConcurrency} at a time`,
+    );
+    this.tick();
+  }
+
+  private checkReloaded(): void {
+    if (!this.reloading) return;
+    const { generation, startedAt } = this.reloading;
+    const pending = [...this.slots].filter((s) => s.current?.generation !== generation || s.next).length;
+    const done = this.slots.size - pending;
+    this.log.info(`Reload gen ${generation}: ${done}/${this.slots.size} workers warm and serving`);
+    if (pending > 0) return;
+    this.reloading = null;
+    this.log.info(`Reload to gen ${generation} complete in ${Date.now() - startedAt} ms`);
+  }
+
+  /** A new worker failed to boot: the reload stops and the old generation keeps serving. */
+  private abortReload(why: string): void {
+    const { generation, previous } = this.reloading!;
+    this.reloading = null;
+    this.settings = previous;
+    for (const slot of this.slots) {
+      if (slot.next?.generation === generation) slot.next.kill('retired');
+      if (slot.current?.retireReason?.startsWith('reload')) slot.current.retireReason = null;
+    }
+    this.log.error(`Reload to gen ${generation} failed: ${why}. The running workers keep serving; fix the problem and send HUP again.`);
+  }
+
+  /** TERM: stop accepting, let every worker finish its requests, exit 0. */
+  async stopGracefully(): Promise<void> {
+    if (this.state === 'stopping') return;
+    if (this.settings.shutdownDelay > 0) {
+      this.log.info(`Shutdown delay: still accepting for ${this.settings.shutdownDelay}s`);
+      await new Promise((r) => setTimeout(r, this.settings.shutdownDelay * 1000));
+    }
+    await this.stop(ExitCode.OK, 'graceful');
+  }
+
+  /** INT/QUIT: stop at once. */
+  async stopQuickly(): Promise<void> {
+    await this.stop(ExitCode.OK, 'quick');
+  }
+
+  private async stop(code: ExitCodeValue, how: 'graceful' | 'quick'): Promise<void> {
+    if (this.state === 'stopping') return;
+    this.state = 'stopping';
+    this.exitCode = code;
+    await this.listeners.close();
+    for (const worker of this.workers) {
+      if (how === 'graceful' && worker.phase !== 'booting') worker.drain('server stopping', this.settings.gracefulTimeout * 1000);
+      else worker.quit();
+    }
+    this.checkStopped();
+  }
+
+  private checkStopped(): void {
+    if (this.state !== 'stopping' || this.workers.size > 0) return;
+    if (this.timer) clearInterval(this.timer);
+    void this.hook('onExit', this.settings.onExit).then(() => {
+      this.log.info('Shutting down: Master');
+      this.done(this.exitCode);
+    });
+  }
+
+  /** TTIN/TTOU: one worker more or fewer (never below one); the count survives reloads. */
+  scale(delta: number): void {
+    const old = this.target;
+    this.target = Math.max(1, this.target + delta);
+    if (this.target === old) return this.log.info(`Keeping ${old} worker(s): never fewer than one`);
+    this.log.info(`Workers: ${old} -> ${this.target}`);
+    void this.hook('nworkersChanged', this.settings.nworkersChanged, this.target, old);
+  }
+
+  /** USR1: reopen log files here and in every worker (after logrotate). */
+  reopenLogs(): void {
+    this.log.reopen();
+    for (const worker of this.workers) sendToWorker(worker.child, { tsu: 'reopen-logs' });
+  }
+
+  private hook<A extends unknown[]>(
+    name: string,
+    fns: readonly ((master: MasterInfo, ...args: A) => unknown)[],
+    ...args: A
+  ): Promise<void> {
+    if (fns.length === 0) return Promise.resolve();
+    return runIsolatedHooks(fns, [this.info, ...args] as [MasterInfo, ...A], {
+      name,
+      timeoutMs: this.settings.hookTimeout * 1000,
+      log: this.log,
+    });
+  }
+}

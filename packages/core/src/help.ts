@@ -1,0 +1,52 @@
+import { type Section, type SettingSpec, type Settings, sections, settingEntries } from './settings/index.js';
+
+/** `tsunicorn --help`, grouped by section, from the settings table. */
+export function helpText(): string {
+  const lines = [
+    'Usage: tsunicorn [options] APP',
+    '',
+    'APP is path/to/module[:export]: a request listener, an http.Server or a factory returning one,',
+    'or an Express, Fastify or Nest app (with @tsunicorn/express, /fastify or /nest installed).',
+    '',
+    'Options:',
+    row('-c, --config FILE', 'Config file (default: tsunicorn.config.{ts,mts,js,mjs,cjs} in the working directory).'),
+    row('--check-config', 'Check the configuration and exit (0 when valid).'),
+    row('--print-config', 'Print the resolved settings and exit.'),
+    row('-h, --help', 'Show this help.'),
+    row('-v, --version', 'Show the version.'),
+  ];
+  for (const [section, title] of Object.entries(sections) as [Section, string][]) {
+    const rows = settingEntries().filter(([, s]) => s.section === section && s.cli);
+    if (rows.length === 0) continue;
+    lines.push('', `${title}:`);
+    for (const [, spec] of rows) lines.push(row(flagsOf(spec), spec.doc));
+  }
+  lines.push('', 'Every setting can also be set in the config file; docs/settings.md lists them all.', '');
+  return lines.join('\n');
+}
+
+/** How a setting's flags read: `-w, --workers INT`. */
+export function flagsOf(spec: SettingSpec<unknown, unknown>): string {
+  const flags = (spec.cli ?? []).join(', ');
+  return spec.flag ? `${flags} / --no-${spec.cli!.at(-1)!.slice(2)}` : `${flags} ${spec.meta ?? 'VALUE'}`;
+}
+
+function row(left: string, doc: string): string {
+  return left.length >= 30 ? `  ${left}\n${' '.repeat(32)}${doc}` : `  ${left.padEnd(30)}${doc}`;
+}
+
+/** `--print-config`: every setting with its resolved value. */
+export function printConfig(settings: Settings): string {
+  return `${Object.entries(settings)
+    .map(([name, value]) => `${name.padEnd(20)} = ${formatValue(value)}`)
+    .join('\n')}\n`;
+}
+
+function formatValue(value: unknown): string {
+  if (typeof value === 'function') return '<function>';
+  if (Array.isArray(value) && value.every((v) => typeof v === 'object' && v !== null && 'text' in v)) {
+    return JSON.stringify(value.map((v: { text: string }) => v.text));
+  }
+  if (Array.isArray(value) && value.some((v) => typeof v === 'function')) return `[${value.length} function(s)]`;
+  return JSON.stringify(value);
+}

@@ -1,0 +1,115 @@
+import { existsSync, unlinkSync } from 'node:fs';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import type { BindAddress } from './bind.js';
+import { TsuError } from './errors.js';
+
+/** Picks the worker that gets the next connection; false when none can take it now. */
+export type Dispatch = (socket: Socket) => boolean;
+
+/**
+ * The master's listening sockets. The master binds them once, at start, and accepts each
+ * connection paused, then hands it to a ready worker over IPC. A connection that arrives while
+ * no worker is ready waits here, so no worker ever receives one before it is warm, and the
+ * sockets stay open through every reload and restart.
+ */
+export class Listeners {
+  private readonly servers: Server[] = [];
+  private readonly waiting: Socket[] = [];
+
+  constructor(private readonly dispatch: Dispatch) {}
+
+  /** Binds every address, or throws TSU_ERR_BIND naming the first that fails (and closes the rest). */
+  async bind(addresses: readonly BindAddress[], backlog: number): Promise<void> {
+    for (const address of addresses) {
+      try {
+        this.servers.push(await listen(address, backlog, (socket) => this.accept(socket)));
+      } catch (err) {
+        await this.close();
+        throw bindError(address, err as NodeJS.ErrnoException);
+      }
+    }
+  }
+
+  /** The bound addresses, as text for logs. */
+  describe(): string {
+    return this.servers
+      .map((s) => {
+        const a = s.address();
+        return typeof a === 'string'
+          ? `unix:${a}`
+          : a
+            ? a.family === 'IPv6'
+              ? `[${a.address}]:${a.port}`
+              : `${a.address}:${a.port}`
+            : '?';
+      })
+      .join(', ');
+  }
+
+  /** Hands waiting connections to workers; called when a worker becomes ready. */
+  flush(): void {
+    while (this.waiting.length > 0) {
+      const socket = this.waiting[0]!;
+      if (!socket.destroyed && !this.dispatch(socket)) return;
+      this.waiting.shift();
+    }
+  }
+
+  /** Stops accepting. Connections already waiting are closed. */
+  async close(): Promise<void> {
+    for (const socket of this.waiting.splice(0)) socket.destroy();
+    await Promise.all(this.servers.splice(0).map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+  }
+
+  private accept(socket: Socket): void {
+    if (this.waiting.length > 0 || !this.dispatch(socket)) {
+      this.waiting.push(socket);
+      socket.once('close', () => {
+        const i = this.waiting.indexOf(socket);
+        if (i >= 0) this.waiting.splice(i, 1);
+      });
+    }
+  }
+}
+
+async function listen(address: BindAddress, backlog: number, onConnection: (socket: Socket) => void): Promise<Server> {
+  if (address.kind === 'unix') await removeStaleSocket(address.path);
+  const server = createServer({ pauseOnConnect: true }, onConnection);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    const options = address.kind === 'unix' ? { path: address.path, backlog } : { host: address.host, port: address.port, backlog };
+    server.listen(options, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  server.on('error', () => {
+    // Accept errors (EMFILE…) are transient; libuv keeps the socket listening.
+  });
+  return server;
+}
+
+/** A Unix socket file left by a server that died is removed; one still in use is an error. */
+async function removeStaleSocket(path: string): Promise<void> {
+  if (!existsSync(path)) return;
+  const inUse = await new Promise<boolean>((resolve) => {
+    const probe = connect(path);
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once('error', () => resolve(false));
+  });
+  if (!inUse) unlinkSync(path);
+}
+
+function bindError(address: BindAddress, err: NodeJS.ErrnoException): TsuError {
+  const what: Record<string, string> = {
+    EADDRINUSE: 'is already in use: stop the other server or choose another --bind',
+    EACCES: 'is not permitted: ports below 1024 need root or CAP_NET_BIND_SERVICE, and a Unix socket needs a writable directory',
+    EADDRNOTAVAIL: 'is not an address of this machine: bind to one of its addresses, or 0.0.0.0',
+    ENOTFOUND: 'names a host that cannot be resolved',
+  };
+  const reason = what[err.code ?? ''] ?? `could not be bound (${err.code ?? err.message})`;
+  return new TsuError('TSU_ERR_BIND', `bind address ${address.text} ${reason}`, { cause: err });
+}

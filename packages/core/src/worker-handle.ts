@@ -1,0 +1,98 @@
+import type { ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { type HangReport, sendToWorker, type WarmupSummary } from './protocol.js';
+import type { WorkerInfo } from './types.js';
+
+/** Where a worker is in its life, as the master sees it. */
+export type WorkerPhase = 'booting' | 'ready' | 'draining';
+
+/** Why the master ended a worker, when it did. */
+export type Ending = 'retired' | 'boot-timeout' | 'hung' | 'quit' | null;
+
+/**
+ * The master's record of one worker process: its identity, phase and last check-in, and
+ * the term-then-kill steps. The code that runs inside the worker is worker.ts.
+ */
+export class WorkerHandle implements WorkerInfo {
+  readonly pid: number;
+  phase: WorkerPhase = 'booting';
+  readonly spawnedAt = Date.now();
+  readyAt = 0;
+  lastSeen = Date.now();
+  requests = 0;
+  /** Set when the worker should be replaced; it serves until its successor is ready. */
+  retireReason: string | null = null;
+  /** What the master did to end it, for the exit log line. */
+  ending: Ending = null;
+  bootFailure: { appLoad: boolean; message: string; stack: string } | null = null;
+  warmup: WarmupSummary | null = null;
+  lastHang: HangReport | null = null;
+  private killTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    readonly id: number,
+    readonly generation: number,
+    readonly child: ChildProcess,
+  ) {
+    this.pid = child.pid ?? 0;
+    this.readHangReports(child.stdio[4] as Readable | null | undefined);
+  }
+
+  /** Hands a client connection to the worker; false when its channel is closed. */
+  sendConnection(socket: Socket): boolean {
+    return sendToWorker(this.child, { tsu: 'conn' }, socket);
+  }
+
+  /** Asks the worker to drain and exit; kills it if it is still there after `graceMs`. */
+  drain(reason: string, graceMs: number): void {
+    if (this.phase === 'draining') return;
+    this.phase = 'draining';
+    this.ending = 'retired';
+    sendToWorker(this.child, { tsu: 'drain', reason });
+    this.killAfter(graceMs + 1000);
+  }
+
+  /** Asks the worker to exit at once (INT/QUIT); kills it after a short grace. */
+  quit(): void {
+    this.ending ??= 'quit';
+    sendToWorker(this.child, { tsu: 'quit' });
+    this.killAfter(2000);
+  }
+
+  /** Boot took too long: lets the worker run its workerAbort hook, then kills it. */
+  abort(): void {
+    this.ending = 'boot-timeout';
+    sendToWorker(this.child, { tsu: 'abort' });
+    this.killAfter(1000);
+  }
+
+  /** Kills now. */
+  kill(ending: Ending): void {
+    this.ending = ending;
+    this.child.kill('SIGKILL');
+  }
+
+  /** Forgets the pending kill once the process has exited. */
+  exited(): void {
+    if (this.killTimer) clearTimeout(this.killTimer);
+  }
+
+  private killAfter(ms: number): void {
+    if (this.killTimer) return;
+    this.killTimer = setTimeout(() => this.child.kill('SIGKILL'), ms);
+    this.killTimer.unref();
+  }
+
+  private readHangReports(pipe: Readable | null | undefined): void {
+    if (!pipe) return;
+    createInterface({ input: pipe }).on('line', (line) => {
+      try {
+        this.lastHang = JSON.parse(line) as HangReport;
+      } catch {
+        // Not a report: ignore.
+      }
+    });
+  }
+}

@@ -1,0 +1,10 @@
+/** Entry of the workers the `tsunicorn` CLI spawns: loads the APP the settings name. */
+import { adapterFor, importApp } from './app-loader.js';
+import { runWorker } from './worker.js';
+
+await runWorker({
+  async makeAdapter(settings) {
+    const { value, path, label } = await importApp(settings.app ?? '', process.cwd());
+    return adapterFor(value, path, label, settings.adapterOptions);
+  },
+});
