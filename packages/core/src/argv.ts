@@ -100,7 +100,7 @@ function parseOrExplain(argv: readonly string[], options: Record<string, OptionS
 /** Splits a TSUNICORN_CMD_ARGS string into arguments, honouring single and double quotes. */
 export function splitCommandLine(text: string): string[] {
   const args: string[] = [];
-  const re = /"((?:\\.|[^"\\])*)"|'([^']*)'|(\S+)/g;
+  const re = /"((?:\\.|[^"\\])*)"|'([^']*)'|([^\s'"]+)/g;
   let current: string | null = null;
   let lastEnd = -1;
   for (let m = re.exec(text); m; m = re.exec(text)) {

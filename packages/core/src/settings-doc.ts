@@ -1,0 +1,33 @@
+import { flagsOf } from './help.js';
+import { type Section, type SettingSpec, sections, settingEntries } from './settings/index.js';
+
+/** docs/settings.md, generated from the settings table; a test fails when the file is stale. */
+export function settingsMarkdown(): string {
+  const out = [
+    '# Settings',
+    '',
+    '<!-- Generated from the settings table by `pnpm docs`. Do not edit by hand. -->',
+    '',
+    'Every setting can be given in a config file (`tsunicorn.config.{ts,mts,js,mjs,cjs}` or `-c FILE`,',
+    'with the camelCase name). Most can also be given on the command line, in their own `TSUNICORN_*`',
+    'environment variable, or in `TSUNICORN_CMD_ARGS` (command-line syntax). Precedence, lowest first:',
+    'defaults < config file (or `listen()` options) < environment (`TSUNICORN_*`, `WEB_CONCURRENCY`, `PORT`,',
+    '`TSUNICORN_CMD_ARGS`) < command line. Durations are in seconds.',
+    '',
+  ];
+  for (const [section, title] of Object.entries(sections) as [Section, string][]) {
+    const rows = settingEntries().filter(([, s]) => s.section === section);
+    out.push(`## ${title}`, '');
+    for (const [name, spec] of rows) out.push(...describe(name, spec), '');
+  }
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+function describe(name: string, spec: SettingSpec<unknown, unknown>): string[] {
+  const lines = [`### \`${name}\``, ''];
+  if (spec.cli) lines.push(`- Command line: \`${flagsOf(spec)}\``);
+  if (spec.env) lines.push(`- Environment: \`${spec.env}\``);
+  if (!spec.cli && !spec.env) lines.push('- Config file only');
+  lines.push(`- Default: ${spec.defaultDoc ?? `\`${JSON.stringify(typeof spec.default === 'function' ? null : spec.default)}\``}`, '', spec.doc);
+  return lines;
+}
