@@ -11,7 +11,11 @@ export interface Reply {
 }
 
 /** One request to 127.0.0.1:port. */
-export function get(port: number, path: string, options: { agent?: Agent; method?: string; body?: string; headers?: Record<string, string>; timeoutMs?: number } = {}): Promise<Reply> {
+export function get(
+  port: number,
+  path: string,
+  options: { agent?: Agent; method?: string; body?: string; headers?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = request(
       { host: '127.0.0.1', port, path, method: options.method ?? 'GET', agent: options.agent ?? false, headers: options.headers },
@@ -57,7 +61,17 @@ export function failures(r: LoadResult): number {
  * with a `pid` field.
  */
 export function startLoad(port: number, options: { connections: number; path?: string; maxRequests: number; timeoutMs?: number }) {
-  const result: LoadResult = { success: 0, non2xx: 0, reset: 0, refused: 0, timeout: 0, other: 0, pids: new Set(), errors: [], latenciesMs: [] };
+  const result: LoadResult = {
+    success: 0,
+    non2xx: 0,
+    reset: 0,
+    refused: 0,
+    timeout: 0,
+    other: 0,
+    pids: new Set(),
+    errors: [],
+    latenciesMs: [],
+  };
   let stopped = false;
   let sent = 0;
   const loop = async () => {

@@ -83,7 +83,11 @@ export class RunningServer {
   }
 
   async waitForExit(ms = 20_000): Promise<number | null> {
-    await this.waitFor(() => (this.child.exitCode !== null || this.child.signalCode !== null ? true : null), ms, () => 'the master to exit');
+    await this.waitFor(
+      () => (this.child.exitCode !== null || this.child.signalCode !== null ? true : null),
+      ms,
+      () => 'the master to exit',
+    );
     await this.exited;
     return this.exitCode;
   }

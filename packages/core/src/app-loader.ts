@@ -62,30 +62,47 @@ async function importModule(path: string): Promise<unknown> {
 
 /**
  * Chooses the adapter for an exported value. A zero-argument function is a factory: it is
- * called (this runs in a worker) and what it returns decides the adapter.
+ * called inside the adapter's build(), so an error it throws is a boot failure (exit code 3),
+ * not a failure to load the app (exit code 4).
  */
-export async function adapterFor(
-  value: unknown,
+export function adapterFor(value: unknown, appPath: string, label: string, options: Readonly<Record<string, unknown>>): Promise<Adapter> {
+  const kind = detectFramework(value);
+  if (kind === null && typeof value === 'function' && value.length === 0) {
+    return Promise.resolve(factoryAdapter(value as () => unknown, appPath, label, options));
+  }
+  return adapterForKind(kind, value, appPath, label, options);
+}
+
+async function adapterForKind(
+  kind: Framework | null,
+  app: unknown,
   appPath: string,
   label: string,
   options: Readonly<Record<string, unknown>>,
 ): Promise<Adapter> {
-  let kind = detectFramework(value);
-  let app = value;
-  if (kind === null && typeof value === 'function' && value.length === 0) {
-    const built = await (value as () => unknown)();
-    kind = detectFramework(built);
-    app = kind === 'nest' || kind === 'express' || kind === 'fastify' ? () => built : built;
-  }
   if (kind === null) {
     throw new TsuError(
       'TSU_ERR_APP_KIND',
-      `${label} is not a servable app: expected a request listener (req, res), an http.Server, a factory returning one, or an Express, Fastify or Nest app; got ${describeValue(value)}`,
+      `${label} is not a servable app: expected a request listener (req, res), an http.Server, a factory returning one, or an Express, Fastify or Nest app; got ${describeValue(app)}`,
     );
   }
   if (kind === 'node-listener' || kind === 'node-server') return nodeAdapter(app as Parameters<typeof nodeAdapter>[0]);
   const mod = await importAdapterPackage(kind, appPath);
   return mod.createAdapter(app, { ...options });
+}
+
+/** Defers a factory to build time, then hands what it returned to the matching adapter. */
+function factoryAdapter(factory: () => unknown, appPath: string, label: string, options: Readonly<Record<string, unknown>>): Adapter {
+  return {
+    name: 'factory',
+    async build(ctx) {
+      const built = await factory();
+      const kind = detectFramework(built);
+      const app = kind === 'express' || kind === 'fastify' || kind === 'nest' ? () => built : built;
+      const adapter = await adapterForKind(kind, app, appPath, `${label}()`, options);
+      return adapter.build(ctx);
+    },
+  };
 }
 
 async function importAdapterPackage(kind: Exclude<Framework, 'node-listener' | 'node-server'>, appPath: string): Promise<AdapterModule> {

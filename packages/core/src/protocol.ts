@@ -65,15 +65,25 @@ function isTagged(raw: unknown, types: Set<string>): boolean {
   return typeof raw === 'object' && raw !== null && types.has((raw as { tsu?: string }).tsu as string);
 }
 
-/** Sends a message to a worker; false when its channel is already closed. */
+/**
+ * Sends a message to a worker; false only when its channel is closed. `child.send()` also
+ * returns false when its queue is long, yet still delivers the message: treating that as a
+ * failure would hand the same socket to a second worker.
+ */
 export function sendToWorker(child: ChildProcess, message: MasterMessage, socket?: Socket): boolean {
   if (!child.connected) return false;
   try {
-    return socket ? child.send(message, socket, { keepOpen: false }) : child.send(message);
+    // With a callback, a write to a worker that has just died (EPIPE) reports there instead of
+    // as an 'error' event; the worker's exit is handled by the master's exit listener.
+    if (socket) child.send(message, socket, { keepOpen: false }, ignore);
+    else child.send(message, ignore);
+    return true;
   } catch {
     return false;
   }
 }
+
+const ignore = (): void => {};
 
 /** Sends a message to the master; false when there is no channel (the master is gone). */
 export function sendToMaster(message: WorkerMessage): boolean {

@@ -28,6 +28,10 @@ function describe(name: string, spec: SettingSpec<unknown, unknown>): string[] {
   if (spec.cli) lines.push(`- Command line: \`${flagsOf(spec)}\``);
   if (spec.env) lines.push(`- Environment: \`${spec.env}\``);
   if (!spec.cli && !spec.env) lines.push('- Config file only');
-  lines.push(`- Default: ${spec.defaultDoc ?? `\`${JSON.stringify(typeof spec.default === 'function' ? null : spec.default)}\``}`, '', spec.doc);
+  lines.push(
+    `- Default: ${spec.defaultDoc ?? `\`${JSON.stringify(typeof spec.default === 'function' ? null : spec.default)}\``}`,
+    '',
+    spec.doc,
+  );
   return lines;
 }

@@ -32,5 +32,7 @@ export function spawnWorker(command: WorkerCommand, settings: Settings, id: numb
     stdio: ['inherit', 'inherit', 'inherit', 'ipc', 'pipe'],
     serialization: 'json',
   });
+  // Errors on the channel to a dying worker are not the master's to crash on; its exit is reaped.
+  child.on('error', () => {});
   return new WorkerHandle(id, generation, child);
 }

@@ -33,5 +33,6 @@ export async function loadWorkerSettings(code: UserConfig | undefined, env: Node
     ...(code ? { code: code as Record<string, unknown> } : {}),
   });
   const fromMaster = JSON.parse(env[WorkerEnv.SETTINGS] ?? '{}') as Record<string, unknown>;
-  return Object.freeze({ ...withFunctions, ...fromMaster }) as Settings;
+  // adapterOptions can hold functions (Nest's lazyModules): only the config file's copy has them.
+  return Object.freeze({ ...withFunctions, ...fromMaster, adapterOptions: withFunctions.adapterOptions }) as Settings;
 }

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -46,7 +46,10 @@ describe('settings precedence', () => {
   it('collects a repeated flag into a list', () => {
     const s = resolve(['-b', '127.0.0.1:1', '-b', '[::1]:2', '-e', 'A=1', '-e', 'B=x=y']);
     expect(s.bind.map((b) => b.text)).toEqual(['127.0.0.1:1', '[::1]:2']);
-    expect(s.env).toEqual([['A', '1'], ['B', 'x=y']]);
+    expect(s.env).toEqual([
+      ['A', '1'],
+      ['B', 'x=y'],
+    ]);
   });
 
   it('turns a boolean off with --no-', () => {
@@ -68,18 +71,24 @@ describe('settings validation', () => {
   it('names the setting, the flag, the source and the value', () => {
     const err = failure(() => resolve(['--workers', '0']));
     expect(isTsuError(err, 'TSU_ERR_INVALID_SETTING')).toBe(true);
-    expect((err as Error).message).toBe('invalid value for setting "workers" (--workers) from the command line: 0 is out of range (1..1024)');
+    expect((err as Error).message).toBe(
+      'invalid value for setting "workers" (--workers) from the command line: 0 is out of range (1..1024)',
+    );
   });
 
   it('names the config file for a bad value there', () => {
     const err = failure(() => resolve([], {}, { timeout: 'soon' }));
-    expect((err as Error).message).toContain('invalid value for setting "timeout" (--timeout) from config file /tmp/tsunicorn.config.js: "soon" is not a number of seconds');
+    expect((err as Error).message).toContain(
+      'invalid value for setting "timeout" (--timeout) from config file /tmp/tsunicorn.config.js: "soon" is not a number of seconds',
+    );
   });
 
   it('rejects an unknown key and suggests the nearest known one', () => {
     const err = failure(() => resolve([], {}, { maxRequest: 10 }));
     expect(isTsuError(err, 'TSU_ERR_UNKNOWN_SETTING')).toBe(true);
-    expect((err as Error).message).toContain('unknown setting "maxRequest" in config file /tmp/tsunicorn.config.js (did you mean "maxRequests"?)');
+    expect((err as Error).message).toContain(
+      'unknown setting "maxRequest" in config file /tmp/tsunicorn.config.js (did you mean "maxRequests"?)',
+    );
   });
 
   it('rejects a hook that is not a function', () => {

@@ -1,0 +1,77 @@
+/**
+ * @tsunicorn/express — serves an Express 4 or 5 app with tsunicorn: each worker builds the
+ * app, loads its view engine and body parsers, warms its routes over loopback HTTP, and only
+ * then takes traffic.
+ */
+import { createServer } from 'node:http';
+import { type Adapter, type BuildContext, type ServedApp, serve, type UserConfig } from '@tsunicorn/core';
+import { type AppOrFactory, type ExpressApp, obtainApp } from './app.js';
+import { bodyWarmupRequests } from './body-warmup.js';
+import { type CheckedOptions, checkOptions, type ExpressAdapterOptions, splitListenOptions } from './options.js';
+import { discoverRoutes, discoveryNotes } from './routes.js';
+import { loadViewEngine, renderViews, viewCacheNotes } from './views.js';
+
+export { type AppOrFactory, type ExpressApp, type ExpressAppFactory, isExpressApp } from './app.js';
+export { BODY_WARMUP_PATH } from './body-warmup.js';
+export type { ExpressAdapterOptions } from './options.js';
+export type { ViewWarmup } from './views.js';
+
+/** `listen()`'s options: tsunicorn's settings and the adapter's own options, side by side. */
+export type ListenOptions = UserConfig & ExpressAdapterOptions;
+
+/**
+ * The tsunicorn adapter for an Express app. Give a factory to build the app only in the
+ * workers, so that its connections and timers never exist in the master.
+ *
+ * @example
+ * // tsunicorn.config.js, or what `tsunicorn app.js` does with an exported Express app
+ * import { createAdapter } from '@tsunicorn/express';
+ * const adapter = createAdapter(() => createApp(), { views: [{ name: 'home', locals: { user: null } }] });
+ */
+export function createAdapter(
+  appOrFactory: AppOrFactory,
+  options: ExpressAdapterOptions | Readonly<Record<string, unknown>> = {},
+): Adapter {
+  checkOptions(options);
+  return {
+    name: 'express',
+    // `adapterOptions` from the settings apply to listen() too; as a config file, they win.
+    build: (ctx) => buildServedApp(appOrFactory, checkOptions({ ...options, ...ctx.settings.adapterOptions }), ctx),
+  };
+}
+
+/**
+ * The drop-in for `app.listen(port)`: runs this script as tsunicorn's master, which forks
+ * workers that run it again and serve the app. Top-level code runs in the master too, so
+ * keep side effects in the factory or behind `isWorkerProcess()`.
+ *
+ * @example
+ * import { listen } from '@tsunicorn/express';
+ * import { createApp } from './app.js';
+ * listen(() => createApp(), { bind: ['0.0.0.0:3000'], workers: 4 });
+ */
+export function listen(appOrFactory: AppOrFactory, options: ListenOptions = {}): Promise<void> {
+  const { adapter, settings } = splitListenOptions(options);
+  return serve(() => createAdapter(appOrFactory, adapter), settings);
+}
+
+async function buildServedApp(appOrFactory: AppOrFactory, options: CheckedOptions, ctx: BuildContext): Promise<ServedApp> {
+  const app = await obtainApp(appOrFactory);
+  return {
+    // Express has no server of its own: the app is the request listener.
+    server: createServer(app),
+    routes: () => discoverRoutes(app),
+    warmupRequests: () => (options.bodyWarmup ? bodyWarmupRequests(app) : []),
+    prepare: () => prepareApp(app, options, ctx),
+    notes: () => [...discoveryNotes(app), ...viewCacheNotes(app)],
+    // Express has no close hooks; the worker has already closed the server.
+    close: async () => {
+      await options.onClose?.();
+    },
+  };
+}
+
+async function prepareApp(app: ExpressApp, options: CheckedOptions, ctx: BuildContext): Promise<void> {
+  loadViewEngine(app, ctx.log);
+  await renderViews(app, options.views);
+}

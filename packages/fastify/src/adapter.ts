@@ -1,0 +1,48 @@
+import type { Adapter, BuildContext, DiscoveredRoute, ServedApp } from '@tsunicorn/core';
+import { type FastifyApp, type FastifyAppOrFactory, obtainApp, servableServer } from './fastify-app.js';
+import { type FastifyAdapterOptions, type ResolvedAdapterOptions, resolveAdapterOptions } from './options.js';
+import { readRouteTable } from './route-table.js';
+import { bodyParserProbes } from './warmup.js';
+
+/**
+ * Creates the adapter that serves a Fastify app under tsunicorn. Given a factory, the app
+ * is built only in the workers, so plugin side effects (database pools) never run in the
+ * master.
+ *
+ * @example
+ * import { serve } from '@tsunicorn/core';
+ * import { createAdapter } from '@tsunicorn/fastify';
+ * serve(() => createAdapter(() => buildApp()), { workers: 4 });
+ */
+export function createAdapter(appOrFactory: FastifyAppOrFactory, options: FastifyAdapterOptions = {}): Adapter {
+  const given = { ...options };
+  resolveAdapterOptions(given);
+  return {
+    name: 'fastify',
+    async build(ctx: BuildContext): Promise<ServedApp> {
+      const resolved = resolveAdapterOptions({ ...ctx.settings.adapterOptions, ...given });
+      const app = await obtainApp(appOrFactory);
+      // Plugins, routes, ajv validators and fast-json-stringify serializers are built here.
+      await app.ready();
+      return serveApp(app, resolved);
+    },
+  };
+}
+
+function serveApp(app: FastifyApp, options: ResolvedAdapterOptions): ServedApp {
+  const server = servableServer(app);
+  const routes: readonly DiscoveredRoute[] = Object.freeze(readRouteTable(app));
+  return {
+    server,
+    // Fastify set connectionTimeout, keepAliveTimeout and requestTimeout on its server.
+    ownsServerTimeouts: true,
+    routes: () => routes,
+    warmupRequests: () => (options.warmupBodyParsers ? bodyParserProbes(app) : []),
+    // onClose hooks run here. The server stopped listening earlier, and Fastify's
+    // forceCloseConnections only acts on a server Fastify listened itself, so nothing
+    // in flight is cut: the worker has drained its connections before calling this.
+    close: async () => {
+      await app.close();
+    },
+  };
+}
