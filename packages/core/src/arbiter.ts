@@ -357,7 +357,7 @@ export class Arbiter {
     if (this.state === 'stopping') return;
     this.state = 'stopping';
     this.exitCode = code;
-    await this.listeners.close();
+    this.listeners.close();
     for (const worker of this.workers) {
       if (how === 'graceful' && worker.phase !== 'booting') worker.drain('server stopping', this.settings.gracefulTimeout * 1000);
       else worker.quit();

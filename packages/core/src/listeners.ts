@@ -24,7 +24,7 @@ export class Listeners {
       try {
         this.servers.push(await listen(address, backlog, (socket) => this.accept(socket)));
       } catch (err) {
-        await this.close();
+        this.close();
         throw bindError(address, err as NodeJS.ErrnoException);
       }
     }
@@ -55,10 +55,14 @@ export class Listeners {
     }
   }
 
-  /** Stops accepting. Connections already waiting are closed. */
-  async close(): Promise<void> {
+  /**
+   * Stops accepting at once. Connections still waiting for a worker are closed. The close
+   * callbacks are not awaited: a server that handed sockets to workers calls back only when
+   * the workers report every one of them closed, which is what draining is for.
+   */
+  close(): void {
     for (const socket of this.waiting.splice(0)) socket.destroy();
-    await Promise.all(this.servers.splice(0).map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    for (const server of this.servers.splice(0)) server.close();
   }
 
   private accept(socket: Socket): void {

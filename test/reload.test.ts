@@ -1,0 +1,114 @@
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { failures, getJson, startLoad } from './helpers/http.js';
+import { FIXTURES, isAlive, type RunningServer, start, stopAll, until } from './helpers/server.js';
+
+afterEach(stopAll);
+
+/** A copy of the slow-app fixture in a fresh directory, so a test can change the code on disk. */
+function appDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tsu-reload-'));
+  copyFileSync(`${FIXTURES}/slow-app.js`, join(dir, 'app.js'));
+  return dir;
+}
+
+/** Pids of the workers booted for one generation. */
+function generationPids(server: RunningServer, generation: number): number[] {
+  return [...server.log.matchAll(new RegExp(`Booting worker with pid: (\\d+) \\(worker \\d+, gen ${generation}\\)`, 'g'))].map((m) =>
+    Number(m[1]),
+  );
+}
+
+describe('HUP: rolling reload', () => {
+  it('replaces every worker five times under keep-alive load without failing a request', async () => {
+    const dir = appDir();
+    const server = start({ args: ['app.js', '-w', '2', '-b', '127.0.0.1:0'], cwd: dir });
+    const port = await server.ready();
+    const load = startLoad(port, { connections: 16, maxRequests: 200_000 });
+    for (let generation = 2; generation <= 6; generation++) {
+      server.signal('SIGHUP');
+      await server.waitForLog(new RegExp(`Reload to gen ${generation} complete`), 30_000);
+      const old = generationPids(server, generation - 1);
+      await until(() => old.every((pid) => !isAlive(pid)), 15_000, `gen ${generation - 1} to exit`);
+      expect(generationPids(server, generation)).toHaveLength(2);
+    }
+    const result = await load.stop();
+    console.log(`5 reloads: ${load.sent} requests, ${failures(result)} failed`);
+    expect(result.errors).toEqual([]);
+    expect(failures(result)).toBe(0);
+    const served = new Set(
+      (await Promise.all([1, 2, 3, 4].map(() => getJson<{ generation: string }>(port, '/')))).map((r) => r.generation),
+    );
+    expect(served).toEqual(new Set(['6']));
+  });
+
+  it('keeps the old generation serving when the new code throws on import, and reloads once it is fixed', async () => {
+    const dir = appDir();
+    const server = start({ args: ['app.js', '-w', '2', '-b', '127.0.0.1:0'], cwd: dir });
+    const port = await server.ready();
+    const firstPids = generationPids(server, 1);
+    const load = startLoad(port, { connections: 8, maxRequests: 100_000 });
+    writeFileSync(join(dir, 'app.js'), "throw new Error('syntax of the future (broken deploy)');\n");
+    server.signal('SIGHUP');
+    await server.waitForLog(/Reload to gen 2 failed: .*broken deploy.*The running workers keep serving/s, 30_000);
+    const whileBroken = await getJson<{ pid: number }>(port, '/');
+    expect(firstPids).toContain(whileBroken.pid);
+    expect(firstPids.every(isAlive)).toBe(true);
+    copyFileSync(`${FIXTURES}/slow-app.js`, join(dir, 'app.js'));
+    server.signal('SIGHUP');
+    await server.waitForLog(/Reload to gen 3 complete/, 30_000);
+    const result = await load.stop();
+    expect(result.errors).toEqual([]);
+    expect(failures(result)).toBe(0);
+    expect(server.exitCode).toBeNull();
+  });
+
+  it('keeps the old generation serving when the new generation fails its warm-up', async () => {
+    const dir = appDir();
+    const server = start({ args: ['app.js', '-w', '2', '-b', '127.0.0.1:0'], cwd: dir });
+    const port = await server.ready();
+    const firstPids = generationPids(server, 1);
+    const load = startLoad(port, { connections: 8, maxRequests: 100_000 });
+    writeFileSync(join(dir, 'tsunicorn.config.js'), "export default { warmupRequests: [{ url: '/', expectStatus: 204 }] };\n");
+    server.signal('SIGHUP');
+    await server.waitForLog(/Reload to gen 2 failed: warm-up request GET \/ failed: answered 200 \(expected 204\)/, 30_000);
+    const result = await load.stop();
+    expect(result.errors).toEqual([]);
+    expect(failures(result)).toBe(0);
+    expect(firstPids.every(isAlive)).toBe(true);
+    expect(result.pids).toEqual(new Set(firstPids));
+  });
+
+  it('rejects a broken config file on HUP and keeps the running config', async () => {
+    const dir = appDir();
+    const server = start({ args: ['app.js', '-w', '1', '-b', '127.0.0.1:0'], cwd: dir });
+    await server.ready();
+    writeFileSync(join(dir, 'tsunicorn.config.js'), 'export default { workerz: 3 };\n');
+    server.signal('SIGHUP');
+    await server.waitForLog(/Reload refused, keeping the current config: unknown setting "workerz" .*did you mean "workers"/);
+    expect(server.workerPids).toHaveLength(1);
+  });
+});
+
+describe('TERM under load', () => {
+  it('completes every request in flight, refuses only after the listeners close, and exits 0', async () => {
+    const server = start({ args: [`${FIXTURES}/slow-app.js`, '-w', '2', '-b', '127.0.0.1:0'] });
+    const port = await server.ready();
+    const load = startLoad(port, { connections: 16, maxRequests: 100_000 });
+    await until(() => load.sent > 500, 10_000, 'load to be under way');
+    const inFlight = load.sent;
+    server.signal('SIGTERM');
+    expect(await server.waitForExit()).toBe(0);
+    const result = await load.stop();
+    // Every request sent before TERM, the ones in flight included, got its full answer.
+    expect(result.success).toBeGreaterThanOrEqual(inFlight);
+    expect({ reset: result.reset, timeout: result.timeout, non2xx: result.non2xx, other: result.other }).toEqual({
+      reset: 0,
+      timeout: 0,
+      non2xx: 0,
+      other: 0,
+    });
+  });
+});
