@@ -112,3 +112,55 @@ describe('TERM under load', () => {
     });
   });
 });
+
+describe('USR2: upgrading the master', () => {
+  /** Ends a master the test did not start directly (the one USR2 started), by pid. */
+  async function stopMaster(pid: number): Promise<void> {
+    if (!isAlive(pid)) return;
+    process.kill(pid, 'SIGTERM');
+    await until(() => !isAlive(pid), 15_000, `master ${pid} to exit`);
+  }
+
+  it('hands the sockets to a new master; after WINCH and TERM to the old one, no request has failed', async () => {
+    const dir = appDir();
+    const server = start({ args: ['app.js', '-w', '2', '-b', '127.0.0.1:0'], cwd: dir });
+    const port = await server.ready();
+    const oldWorkers = generationPids(server, 1);
+    const load = startLoad(port, { connections: 16, maxRequests: 200_000 });
+    let newMaster = 0;
+    try {
+      server.signal('SIGUSR2');
+      newMaster = Number((await server.waitForLog(/started a new master \(pid: (\d+)\)/))[1]);
+      await server.waitForLog(/Ready: 2 worker\(s\)/, 30_000, 2);
+      expect(server.log).toMatch(new RegExp(`\\[${newMaster}\\] \\[INFO\\] Listening at: 127\\.0\\.0\\.1:${port}`));
+      server.signal('SIGWINCH');
+      await server.waitForLog(/WINCH: stopped accepting and retiring 2 worker\(s\)/);
+      await until(() => oldWorkers.every((pid) => !isAlive(pid)), 15_000, 'the old workers to drain');
+      server.signal('SIGTERM');
+      expect(await server.waitForExit()).toBe(0);
+      const after = load.sent;
+      await until(() => load.sent > after + 200, 10_000, 'the new master to serve');
+      const result = await load.stop();
+      console.log(`USR2 switch: ${load.sent} requests, ${failures(result)} failed`);
+      expect(result.errors).toEqual([]);
+      expect(failures(result)).toBe(0);
+      const now = await getJson<{ pid: number }>(port, '/');
+      expect(oldWorkers).not.toContain(now.pid);
+    } finally {
+      await load.stop();
+      if (newMaster) await stopMaster(newMaster);
+    }
+  });
+
+  it('keeps the old master serving when the new master fails to boot', async () => {
+    const dir = appDir();
+    const server = start({ args: ['app.js', '-w', '2', '-b', '127.0.0.1:0'], cwd: dir });
+    const port = await server.ready();
+    const oldWorkers = generationPids(server, 1);
+    writeFileSync(join(dir, 'app.js'), "throw new Error('half-deployed release');\n");
+    server.signal('SIGUSR2');
+    const newMaster = Number((await server.waitForLog(/started a new master \(pid: (\d+)\)/))[1]);
+    await server.waitForLog(new RegExp(`The new master \\(pid: ${newMaster}\\) exited with code 4; this master keeps serving`), 30_000);
+    expect(oldWorkers).toContain((await getJson<{ pid: number }>(port, '/')).pid);
+  });
+});

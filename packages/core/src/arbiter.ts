@@ -3,6 +3,7 @@
  * in a fixed order: kill the silent, restore the count, start replacements. Worker messages
  * and exits update the record of each worker and wake the loop.
  */
+import type { ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { describeError, ExitCode, type ExitCodeValue } from './errors.js';
 import { runIsolatedHooks } from './hooks.js';
@@ -13,6 +14,7 @@ import type { Settings } from './settings/index.js';
 import { type Slot, Slots } from './slots.js';
 import { spawnWorker, type WorkerCommand } from './spawn.js';
 import type { MasterInfo, WorkerExitInfo } from './types.js';
+import { startNewMaster } from './upgrade.js';
 import type { WorkerHandle } from './worker-handle.js';
 
 /** Signals the master handles, and what each does. docs/signals.md documents them. */
@@ -24,7 +26,8 @@ const signalActions = {
   SIGTTIN: (a: Arbiter) => a.scale(+1),
   SIGTTOU: (a: Arbiter) => a.scale(-1),
   SIGUSR1: (a: Arbiter) => a.reopenLogs(),
-  SIGWINCH: (a: Arbiter) => a.log.info('WINCH ignored: tsunicorn does not daemonize; use TTOU to remove workers'),
+  SIGUSR2: (a: Arbiter) => a.upgrade(),
+  SIGWINCH: (a: Arbiter) => a.windDown(),
 } as const satisfies Record<string, (a: Arbiter) => unknown>;
 
 type HandledSignal = keyof typeof signalActions;
@@ -54,6 +57,7 @@ export class Arbiter {
   private exitCode: ExitCodeValue = ExitCode.OK;
   private done!: (code: ExitCodeValue) => void;
   private timer: NodeJS.Timeout | null = null;
+  private newMaster: ChildProcess | null = null;
 
   constructor(private readonly options: ArbiterOptions) {
     this.settings = options.settings;
@@ -256,6 +260,8 @@ export class Arbiter {
 
   private exitReason(worker: WorkerHandle): WorkerExitInfo['reason'] {
     if (worker.ending === 'retired' || worker.ending === 'quit') return 'retired';
+    // Exit code 0 unasked: the worker drained on a TERM sent to it directly.
+    if (worker.phase !== 'booting' && worker.child.exitCode === 0) return 'retired';
     if (worker.phase === 'booting') return 'boot-failed';
     return worker.ending === 'hung' ? 'killed' : 'crashed';
   }
@@ -381,6 +387,34 @@ export class Arbiter {
     if (this.target === old) return this.log.info(`Keeping ${old} worker(s): never fewer than one`);
     this.log.info(`Workers: ${old} -> ${this.target}`);
     void this.hook('nworkersChanged', this.settings.nworkersChanged, this.target, old);
+  }
+
+  /** USR2: start a new master with the listening sockets (upgrade tsunicorn or Node). */
+  upgrade(): void {
+    if (this.state !== 'running') return this.log.warning('USR2 ignored: the server is not running');
+    if (this.newMaster && this.newMaster.exitCode === null && this.newMaster.signalCode === null) {
+      return this.log.warning(`USR2 ignored: a new master (pid: ${this.newMaster.pid}) is already running`);
+    }
+    this.newMaster = startNewMaster(this.listeners.fds(), this.log);
+  }
+
+  /**
+   * WINCH, after USR2: this master stops accepting and retires its workers, leaving the new
+   * master to serve; it stays up until TERM. Without a new master, WINCH is ignored (gunicorn
+   * applies it only to a daemonized master).
+   */
+  windDown(): void {
+    if (!this.newMaster || this.newMaster.exitCode !== null || this.newMaster.signalCode !== null) {
+      return this.log.info('WINCH ignored: no new master is running (see USR2)');
+    }
+    this.listeners.close();
+    this.log.info(
+      `WINCH: stopped accepting and retiring ${this.workers.size} worker(s); the new master (pid: ${this.newMaster.pid}) serves. Send TERM to finish.`,
+    );
+    const old = this.target;
+    this.target = 0;
+    void this.hook('nworkersChanged', this.settings.nworkersChanged, 0, old);
+    this.tick();
   }
 
   /** USR1: reopen log files here and in every worker (after logrotate). */

@@ -31,8 +31,6 @@ const codes = {
   TSU_ERR_APP_KIND: ExitCode.APP_LOAD,
   TSU_ERR_ADAPTER_MISSING: ExitCode.APP_LOAD,
   TSU_ERR_WARMUP: ExitCode.WORKER_BOOT,
-  TSU_ERR_BOOT_TIMEOUT: ExitCode.WORKER_BOOT,
-  TSU_ERR_WORKER_BOOT: ExitCode.WORKER_BOOT,
   TSU_ERR_HOOK: ExitCode.WORKER_BOOT,
 } as const satisfies Record<string, ExitCodeValue>;
 

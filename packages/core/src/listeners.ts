@@ -20,6 +20,8 @@ export class Listeners {
 
   /** Binds every address, or throws TSU_ERR_BIND naming the first that fails (and closes the rest). */
   async bind(addresses: readonly BindAddress[], backlog: number): Promise<void> {
+    const inherited = takeInheritedFds();
+    if (inherited.length > 0) return this.adopt(inherited);
     for (const address of addresses) {
       try {
         this.servers.push(await listen(address, backlog, (socket) => this.accept(socket)));
@@ -28,6 +30,27 @@ export class Listeners {
         throw bindError(address, err as NodeJS.ErrnoException);
       }
     }
+  }
+
+  /** Listens on sockets a previous master passed down (USR2) instead of binding again. */
+  private async adopt(fds: readonly number[]): Promise<void> {
+    for (const fd of fds) {
+      const server = createServer({ pauseOnConnect: true }, (socket) => this.accept(socket));
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen({ fd }, () => resolve());
+      });
+      server.on('error', () => {});
+      this.servers.push(server);
+    }
+  }
+
+  /**
+   * File descriptors of the listening sockets, to pass to a new master on USR2. Node has no
+   * public accessor; `_handle.fd` is the libuv handle's descriptor on Unix.
+   */
+  fds(): number[] {
+    return this.servers.map((s) => (s as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1).filter((fd) => fd >= 0);
   }
 
   /** The bound addresses, as text for logs. */
@@ -74,6 +97,21 @@ export class Listeners {
       });
     }
   }
+}
+
+/** Environment variable naming the inherited listening descriptors: `3,4`. */
+export const LISTEN_FDS_ENV = 'TSUNICORN_LISTEN_FDS';
+
+/** Reads and forgets the inherited descriptors, so that workers and later upgrades do not see them. */
+function takeInheritedFds(): number[] {
+  const value = process.env[LISTEN_FDS_ENV];
+  delete process.env[LISTEN_FDS_ENV];
+  return value
+    ? value
+        .split(',')
+        .map(Number)
+        .filter((fd) => Number.isInteger(fd) && fd > 2)
+    : [];
 }
 
 async function listen(address: BindAddress, backlog: number, onConnection: (socket: Socket) => void): Promise<Server> {

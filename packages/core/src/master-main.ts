@@ -9,6 +9,7 @@ import { createLogger, type Logger } from './logger.js';
 import { removePidfile, writePidfile } from './pidfile.js';
 import type { Settings, UserConfig } from './settings/index.js';
 import type { WorkerCommand } from './spawn.js';
+import { PARENT_MASTER_ENV } from './upgrade.js';
 
 const noArgv: ParsedArgv = { settings: {}, checkConfig: false, printConfig: false, help: false, version: false };
 
@@ -73,7 +74,7 @@ async function exitWith(prepare: (log: Logger) => Promise<Prepared>): Promise<ne
     log.info(`Starting tsunicorn ${await version()} (Node ${process.version})`);
     process.title = `${settings.procName}: master`;
     pidfile = settings.pidfile;
-    if (pidfile) writePidfile(pidfile);
+    if (pidfile) writePidfile(pidfile, Number(process.env[PARENT_MASTER_ENV]) || null);
     const rereadSettings = async () => {
       const next = (await loadSettingsFrom(source)).settings;
       if (next.app === null && settings.app !== null) throw new TsuError('TSU_ERR_USAGE', 'the new config has no app');

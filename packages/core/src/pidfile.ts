@@ -2,9 +2,10 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { TsuError } from './errors.js';
 
 /** Writes the master's pid; refuses when the file names a process that is still alive. */
-export function writePidfile(path: string): void {
+export function writePidfile(path: string, previousMaster: number | null = null): void {
   const existing = readPid(path);
-  if (existing !== null && existing !== process.pid && isAlive(existing)) {
+  // A master started by USR2 takes the pidfile over from the master that started it.
+  if (existing !== null && existing !== process.pid && existing !== previousMaster && isAlive(existing)) {
     throw new TsuError(
       'TSU_ERR_USAGE',
       `pidfile ${path} names pid ${existing}, which is still running: stop it first or choose another --pidfile`,

@@ -1,0 +1,29 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { LISTEN_FDS_ENV } from './listeners.js';
+import type { Logger } from './logger.js';
+
+/** Environment variable naming the master that started this one with USR2. */
+export const PARENT_MASTER_ENV = 'TSUNICORN_PARENT_MASTER';
+
+/**
+ * USR2: starts a new master from the `node` and scripts now on disk, handing it the listening
+ * sockets as file descriptors 3, 4, … (the way gunicorn and Unicorn re-exec). Both masters
+ * accept on the same sockets until the operator retires this one (WINCH, then TERM). A new
+ * master that fails to boot exits and this one keeps serving.
+ */
+export function startNewMaster(fds: readonly number[], log: Logger): ChildProcess {
+  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    stdio: ['ignore', 'inherit', 'inherit', ...fds],
+    env: { ...process.env, [LISTEN_FDS_ENV]: fds.map((_, i) => 3 + i).join(','), [PARENT_MASTER_ENV]: String(process.pid) },
+    // Its own process group: a signal meant for this master's group must not reach it.
+    detached: true,
+  });
+  child.unref();
+  log.info(
+    `USR2: started a new master (pid: ${child.pid}) with ${fds.length} listening socket(s). Once it is ready, send WINCH then TERM to this master (pid: ${process.pid}).`,
+  );
+  child.once('exit', (code, signal) => {
+    log.warning(`The new master (pid: ${child.pid}) exited ${signal ? `by ${signal}` : `with code ${code}`}; this master keeps serving.`);
+  });
+  return child;
+}
