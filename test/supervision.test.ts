@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,18 +30,18 @@ async function agentsOnTwoWorkers(port: number): Promise<[{ agent: Agent; pid: n
 
 describe('hang detection', () => {
   it('kills a worker whose event loop is blocked past timeout, logs where it was stuck, and replaces it while the other worker serves', async () => {
-    const server = start({ args: [NODE_APP, '-w', '2', '-b', '127.0.0.1:0', '--timeout', '2'] });
+    const server = start({ args: [NODE_APP, '-w', '2', '-b', '127.0.0.1:0', '--timeout', '4'] });
     const port = await server.ready();
     const [hung, healthy] = await agentsOnTwoWorkers(port);
     const blocked = get(port, '/block?ms=60000', { agent: hung.agent }).catch((err: Error) => err);
     const during = [];
-    for (let i = 0; i < 20 && !/WORKER TIMEOUT/.test(server.log); i++) {
+    for (let i = 0; i < 40 && !/WORKER TIMEOUT/.test(server.log); i++) {
       during.push(await get(port, '/', { agent: healthy.agent }));
     }
     await server.waitForLog(/WORKER TIMEOUT/, 15_000);
     expect(server.log).toMatch(
       new RegExp(
-        `WORKER TIMEOUT: worker \\d \\(pid: ${hung.pid}\\) event loop silent for [\\d.]+s \\(timeout 2s\\), stuck in:\\n\\s+at blockEventLoop \\(file://.*node-http/app\\.js:\\d+:\\d+\\)`,
+        `WORKER TIMEOUT: worker \\d \\(pid: ${hung.pid}\\) event loop silent for [\\d.]+s \\(timeout 4s\\), stuck in:\\n\\s+at blockEventLoop \\(file://.*node-http/app\\.js:\\d+:\\d+\\)`,
       ),
     );
     expect(during.length).toBeGreaterThan(0);
@@ -157,6 +157,8 @@ describe('hooks', () => {
       env: { HOOK_LOG: hookLog },
     });
     const port = await server.ready();
+    // whenReady runs right after the "Ready" line: let it be recorded before the first request.
+    await until(() => existsSync(hookLog) && readFileSync(hookLog, 'utf8').includes('"whenReady"'), 5_000, 'whenReady');
     await get(port, '/hello');
     server.signal('SIGTTIN');
     await server.waitForLog(/ready in \d+ ms/, 15_000, 2);

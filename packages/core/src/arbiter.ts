@@ -420,6 +420,7 @@ export class Arbiter {
   /** USR1: reopen log files here and in every worker (after logrotate). */
   reopenLogs(): void {
     this.log.reopen();
+    this.log.info('Reopened the log files');
     for (const worker of this.workers) sendToWorker(worker.child, { tsu: 'reopen-logs' });
   }
 
