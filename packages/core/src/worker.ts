@@ -33,7 +33,7 @@ export interface WorkerOptions {
 export async function runWorker(options: WorkerOptions): Promise<void> {
   const worker = readWorkerIdentity();
   const settings = await loadWorkerSettings(options.code);
-  const log = createLogger(settings.errorLogfile, settings.logLevel);
+  const log = createLogger(settings.errorLogfile, settings.logLevel, `[worker ${worker.id}, gen ${worker.generation}]`);
   await new WorkerRuntime(worker, settings, log).start(() => options.makeAdapter(settings));
 }
 
