@@ -10,6 +10,7 @@ import { runIsolatedHooks } from './hooks.js';
 import { Listeners } from './listeners.js';
 import type { Logger } from './logger.js';
 import { parseWorkerMessage, sendToWorker, type WorkerMessage } from './protocol.js';
+import { Reload } from './reload.js';
 import type { Settings } from './settings/index.js';
 import { type Slot, Slots } from './slots.js';
 import { spawnWorker, type WorkerCommand } from './spawn.js';
@@ -53,7 +54,7 @@ export class Arbiter {
   private readonly queue: HandledSignal[] = [];
   private readonly listeners: Listeners;
   private rrCursor = 0;
-  private reloading: { generation: number; previous: Settings; startedAt: number } | null = null;
+  private reloading: Reload | null = null;
   private exitCode: ExitCodeValue = ExitCode.OK;
   private done!: (code: ExitCodeValue) => void;
   private timer: NodeJS.Timeout | null = null;
@@ -248,32 +249,16 @@ export class Arbiter {
     this.workers.delete(worker);
     const slot = this.slots.of(worker);
     this.slots.release(worker);
-    const reason = this.exitReason(worker);
-    this.logExit(worker, reason, code, signal);
+    const reason = worker.exitReason(code);
+    const line = worker.describeExit(reason, code, signal);
+    if (reason === 'retired') this.log.info(line);
+    else this.log.error(line);
     const exit: WorkerExitInfo = { id: worker.id, pid: worker.pid, generation: worker.generation, exitCode: code, signal, reason };
     void this.hook('childExit', this.settings.childExit, exit);
     if (this.state === 'stopping') return this.checkStopped();
     if (reason === 'boot-failed') this.onBootFailure(worker, slot);
     else if (reason === 'crashed' || reason === 'killed') slot?.recordCrash(worker, this.log);
     this.tick();
-  }
-
-  private exitReason(worker: WorkerHandle): WorkerExitInfo['reason'] {
-    if (worker.ending === 'retired' || worker.ending === 'quit') return 'retired';
-    // Exit code 0 unasked: the worker drained on a TERM sent to it directly.
-    if (worker.phase !== 'booting' && worker.child.exitCode === 0) return 'retired';
-    if (worker.phase === 'booting') return 'boot-failed';
-    return worker.ending === 'hung' ? 'killed' : 'crashed';
-  }
-
-  private logExit(worker: WorkerHandle, reason: string, code: number | null, signal: NodeJS.Signals | null): void {
-    const who = `Worker ${worker.id} (pid: ${worker.pid}, gen ${worker.generation})`;
-    if (reason === 'retired') return this.log.info(`${who} exited`);
-    if (signal === 'SIGKILL' && worker.ending === null) {
-      return this.log.error(`${who} was sent SIGKILL! Perhaps out of memory?`);
-    }
-    const how = signal ? `was killed by ${signal}${worker.ending === 'hung' ? ' (hung)' : ''}` : `exited with code ${code}`;
-    this.log.error(`${who} ${how}${reason === 'boot-failed' ? ' before it was ready' : ''}`);
   }
 
   private onBootFailure(worker: WorkerHandle, slot: Slot | undefined): void {
@@ -308,13 +293,11 @@ export class Arbiter {
       return this.log.error(`Reload refused, keeping the current config: ${describeError(err).message}`);
     }
     if (this.reloading) this.abortReload('a newer reload was requested');
-    this.reloading = { generation: this.generation + 1, previous: this.settings, startedAt: Date.now() };
     this.generation++;
+    this.reloading = new Reload(this.generation, this.settings, this.log);
     this.settings = next;
     await this.hook('onReload', this.settings.onReload);
-    for (const slot of this.slots) {
-      if (slot.current && slot.current.generation < this.generation) slot.current.retireReason ??= `reload to gen ${this.generation}`;
-    }
+    this.reloading?.markOld(this.slots);
     this.log.info(
       `Reloading: gen ${this.generation}, replacing ${this.slots.size} worker(s), ${this.settings.reloadConcurrency} at a time`,
     );
@@ -322,26 +305,15 @@ export class Arbiter {
   }
 
   private checkReloaded(): void {
-    if (!this.reloading) return;
-    const { generation, startedAt } = this.reloading;
-    const pending = [...this.slots].filter((s) => s.current?.generation !== generation || s.next).length;
-    const done = this.slots.size - pending;
-    this.log.info(`Reload gen ${generation}: ${done}/${this.slots.size} workers warm and serving`);
-    if (pending > 0) return;
-    this.reloading = null;
-    this.log.info(`Reload to gen ${generation} complete in ${Date.now() - startedAt} ms`);
+    if (this.reloading?.progress(this.slots)) this.reloading = null;
   }
 
   /** A new worker failed to boot: the reload stops and the old generation keeps serving. */
   private abortReload(why: string): void {
-    const { generation, previous } = this.reloading!;
+    const reload = this.reloading!;
     this.reloading = null;
-    this.settings = previous;
-    for (const slot of this.slots) {
-      if (slot.next?.generation === generation) slot.next.kill('retired');
-      if (slot.current?.retireReason?.startsWith('reload')) slot.current.retireReason = null;
-    }
-    this.log.error(`Reload to gen ${generation} failed: ${why}. The running workers keep serving; fix the problem and send HUP again.`);
+    this.settings = reload.previous;
+    reload.abort(this.slots, why);
   }
 
   /** TERM: stop accepting, let every worker finish its requests, exit 0. */

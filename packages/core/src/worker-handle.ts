@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { type HangReport, sendToWorker, type WarmupSummary } from './protocol.js';
-import type { WorkerInfo } from './types.js';
+import type { WorkerExitInfo, WorkerInfo } from './types.js';
 
 /** Where a worker is in its life, as the master sees it. */
 export type WorkerPhase = 'booting' | 'ready' | 'draining';
@@ -72,6 +72,24 @@ export class WorkerHandle implements WorkerInfo {
   kill(ending: Ending): void {
     this.ending = ending;
     this.child.kill('SIGKILL');
+  }
+
+  /** Why it ended, as hooks and logs say it. */
+  exitReason(code: number | null): WorkerExitInfo['reason'] {
+    if (this.ending === 'retired' || this.ending === 'quit') return 'retired';
+    if (this.phase === 'booting') return 'boot-failed';
+    // Exit code 0 unasked: the worker drained on a TERM sent to it directly.
+    if (code === 0) return 'retired';
+    return this.ending === 'hung' ? 'killed' : 'crashed';
+  }
+
+  /** The log line for its exit, in the words gunicorn users look for. */
+  describeExit(reason: WorkerExitInfo['reason'], code: number | null, signal: NodeJS.Signals | null): string {
+    const who = `Worker ${this.id} (pid: ${this.pid}, gen ${this.generation})`;
+    if (reason === 'retired') return `${who} exited`;
+    if (signal === 'SIGKILL' && this.ending === null) return `${who} was sent SIGKILL! Perhaps out of memory?`;
+    const how = signal ? `was killed by ${signal}${this.ending === 'hung' ? ' (hung)' : ''}` : `exited with code ${code}`;
+    return `${who} ${how}${reason === 'boot-failed' ? ' before it was ready' : ''}`;
   }
 
   /** Forgets the pending kill once the process has exited. */

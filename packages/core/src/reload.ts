@@ -1,0 +1,50 @@
+import type { Logger } from './logger.js';
+import type { Settings } from './settings/index.js';
+import type { Slots } from './slots.js';
+
+/**
+ * One rolling reload (HUP) in progress: the generation it brings, the settings to return to
+ * if it fails, and its progress. The arbiter's manage loop does the replacing; this keeps the
+ * books and says how it went.
+ */
+export class Reload {
+  private readonly startedAt = Date.now();
+
+  constructor(
+    readonly generation: number,
+    /** The settings in force before the reload, restored if it fails. */
+    readonly previous: Settings,
+    private readonly log: Logger,
+  ) {}
+
+  /** Marks every worker of an older generation for replacement. */
+  markOld(slots: Slots): void {
+    for (const slot of slots) {
+      if (slot.current && slot.current.generation < this.generation) slot.current.retireReason ??= this.reason;
+    }
+  }
+
+  /** Logs progress; true once every slot is served by a warm worker of the new generation. */
+  progress(slots: Slots): boolean {
+    const pending = [...slots].filter((s) => s.current?.generation !== this.generation || s.next).length;
+    this.log.info(`Reload gen ${this.generation}: ${slots.size - pending}/${slots.size} workers warm and serving`);
+    if (pending > 0) return false;
+    this.log.info(`Reload to gen ${this.generation} complete in ${Date.now() - this.startedAt} ms`);
+    return true;
+  }
+
+  /** Removes the new generation's workers that are not serving yet and lets the old ones stay. */
+  abort(slots: Slots, why: string): void {
+    for (const slot of slots) {
+      if (slot.next?.generation === this.generation) slot.next.kill('retired');
+      if (slot.current?.retireReason === this.reason) slot.current.retireReason = null;
+    }
+    this.log.error(
+      `Reload to gen ${this.generation} failed: ${why}. The running workers keep serving; fix the problem and send HUP again.`,
+    );
+  }
+
+  private get reason(): string {
+    return `reload to gen ${this.generation}`;
+  }
+}
