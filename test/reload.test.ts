@@ -113,6 +113,18 @@ describe('TERM under load', () => {
   });
 });
 
+describe('TERM with a shutdown delay', () => {
+  it('keeps accepting new connections during the delay, then stops and exits 0', async () => {
+    const server = start({ args: [`${FIXTURES}/slow-app.js`, '-w', '1', '-b', '127.0.0.1:0', '--shutdown-delay', '2'] });
+    const port = await server.ready();
+    server.signal('SIGTERM');
+    await server.waitForLog(/Shutdown delay: still accepting for 2s/);
+    const during = await getJson<{ pid: number }>(port, '/');
+    expect(server.workerPids).toContain(during.pid);
+    expect(await server.waitForExit()).toBe(0);
+  });
+});
+
 describe('USR2: upgrading the master', () => {
   /** Ends a master the test did not start directly (the one USR2 started), by pid. */
   async function stopMaster(pid: number): Promise<void> {

@@ -31,8 +31,8 @@ export interface ServedApp {
   readonly server: Server;
   /**
    * True when the framework configured the server's timeouts itself (Fastify's
-   * connectionTimeout, keepAliveTimeout, requestTimeout); the worker then leaves them alone
-   * unless they were set on the command line or in the environment.
+   * connectionTimeout, keepAliveTimeout, requestTimeout); the worker then leaves them alone and
+   * the keepAlive, requestTimeout and headersTimeout settings do not apply to this app.
    */
   readonly ownsServerTimeouts?: boolean;
   /** Routes for warm-up; the engine keeps GET and HEAD ones without path parameters. */

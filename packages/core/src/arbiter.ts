@@ -168,7 +168,7 @@ export class Arbiter {
     while (this.slots.size > this.target) {
       const slot = this.slots.removeOldest();
       slot.next?.kill('retired');
-      if (slot.current) this.retire(slot.current, 'scaled down (TTOU)');
+      if (slot.current) this.retire(slot.current, this.target === 0 ? 'the new master serves (WINCH)' : 'scaled down (TTOU)');
     }
   }
 
