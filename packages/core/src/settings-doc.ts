@@ -11,9 +11,9 @@ export function settingsMarkdown(): string {
     'Every setting can be given in a config file (`tsunicorn.config.{ts,mts,js,mjs,cjs}` or `-c FILE`,',
     'with the camelCase name). Most can also be given on the command line, in their own `TSUNICORN_*`',
     'environment variable, or in `TSUNICORN_CMD_ARGS` (command-line syntax). Precedence, lowest first:',
-    'defaults < the options given to an adapter\'s `listen()` < config file < environment (`TSUNICORN_*`,',
+    "defaults < the options given to an adapter's `listen()` < config file < environment (`TSUNICORN_*`,",
     '`WEB_CONCURRENCY`, `PORT`, `TSUNICORN_CMD_ARGS`) < command line, so operators can override what the code',
-    'says. Durations are in seconds. With Fastify and Nest on Fastify, the app\'s own server timeouts apply',
+    "says. Durations are in seconds. With Fastify and Nest on Fastify, the app's own server timeouts apply",
     'instead of keepAlive, requestTimeout and headersTimeout.',
     '',
   ];
