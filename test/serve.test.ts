@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { get, getJson } from './helpers/http.js';
-import { EXAMPLES, FIXTURES, start, stopAll } from './helpers/server.js';
+import { EXAMPLES, FIXTURES, isAlive, start, stopAll, until } from './helpers/server.js';
 
 const APP = `${EXAMPLES}/node-http/app.js`;
 const SLOW_APP = `${FIXTURES}/slow-app.js`;
@@ -39,6 +39,36 @@ describe('tsunicorn serving with workers', () => {
     server.signal('SIGTERM');
     expect(await server.waitForExit()).toBe(0);
     await expect(get(port, '/')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  });
+});
+
+describe('tsunicorn quick stop and information commands', () => {
+  it('stops at once on INT, ending every worker, and exits 0', async () => {
+    const server = start({ args: [SLOW_APP, '-w', '2', '-b', '127.0.0.1:0'] });
+    await server.ready();
+    const workers = server.workerPids;
+    server.signal('SIGINT');
+    expect(await server.waitForExit()).toBe(0);
+    expect(server.log).toMatch(/Handling signal: int/);
+    await until(() => workers.every((pid) => !isAlive(pid)), 5_000, 'the workers to exit');
+  });
+
+  it('prints help grouped by section, the version, and the resolved config', async () => {
+    const help = start({ args: ['--help'] });
+    expect(await help.waitForExit()).toBe(0);
+    expect(help.log).toMatch(/^Usage: tsunicorn \[options\] APP/);
+    for (const section of ['Server socket:', 'Worker processes:', 'Timeouts:', 'Warm-up:', 'Reload and stop:', 'Logging:']) {
+      expect(help.log).toContain(section);
+    }
+    expect(help.log).toMatch(/-w, --workers INT\s+Number of worker processes/);
+    const version = start({ args: ['--version'] });
+    expect(await version.waitForExit()).toBe(0);
+    expect(version.log).toMatch(/^tsunicorn \d+\.\d+\.\d+ \(Node v\d+/);
+    const printed = start({ args: ['--print-config', APP, '-w', '3', '-b', '[::1]:9000'], env: { TSUNICORN_TIMEOUT: '12' } });
+    expect(await printed.waitForExit()).toBe(0);
+    expect(printed.log).toMatch(/^workers\s+= 3$/m);
+    expect(printed.log).toMatch(/^timeout\s+= 12$/m);
+    expect(printed.log).toMatch(/^bind\s+= \["\[::1\]:9000"\]$/m);
   });
 });
 
