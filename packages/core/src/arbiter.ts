@@ -59,6 +59,7 @@ export class Arbiter {
   private done!: (code: ExitCodeValue) => void;
   private timer: NodeJS.Timeout | null = null;
   private newMaster: ChildProcess | null = null;
+  private ready: WorkerHandle[] | null = null;
 
   constructor(private readonly options: ArbiterOptions) {
     this.settings = options.settings;
@@ -116,8 +117,10 @@ export class Arbiter {
     return false;
   }
 
+  /** Ready workers, rebuilt only when a worker's phase changes: dispatch runs per connection. */
   private readyWorkers(): WorkerHandle[] {
-    return [...this.workers].filter((w) => w.phase === 'ready');
+    this.ready ??= [...this.workers].filter((w) => w.phase === 'ready' && w.ending === null);
+    return this.ready;
   }
 
   // ── housekeeping ───────────────────────────────────────────────────────────────────
@@ -144,6 +147,7 @@ export class Arbiter {
       `WORKER TIMEOUT: worker ${worker.id} (pid: ${worker.pid}) event loop silent for ${(silentMs / 1000).toFixed(1)}s (timeout ${this.settings.timeout}s), ${where}`,
     );
     worker.kill('hung');
+    this.ready = null;
   }
 
   /** Restores the worker count and starts the replacements that are due. */
@@ -216,6 +220,7 @@ export class Arbiter {
   private onReady(worker: WorkerHandle, warmup: WorkerHandle['warmup']): void {
     if (worker.ending || this.state === 'stopping') return;
     worker.phase = 'ready';
+    this.ready = null;
     worker.readyAt = Date.now();
     worker.warmup = warmup;
     const w = warmup!;
@@ -242,11 +247,13 @@ export class Arbiter {
   private retire(worker: WorkerHandle, reason: string): void {
     this.log.info(`Retiring worker ${worker.id} (pid: ${worker.pid}, gen ${worker.generation}): ${reason}`);
     worker.drain(reason, this.settings.gracefulTimeout * 1000);
+    this.ready = null;
   }
 
   private reap(worker: WorkerHandle, code: number | null, signal: NodeJS.Signals | null): void {
     worker.exited();
     this.workers.delete(worker);
+    this.ready = null;
     const slot = this.slots.of(worker);
     this.slots.release(worker);
     const reason = worker.exitReason(code);
@@ -340,6 +347,7 @@ export class Arbiter {
       if (how === 'graceful' && worker.phase !== 'booting') worker.drain('server stopping', this.settings.gracefulTimeout * 1000);
       else worker.quit();
     }
+    this.ready = null;
     this.checkStopped();
   }
 
