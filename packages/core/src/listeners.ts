@@ -16,10 +16,14 @@ export class Listeners {
   private readonly servers: Server[] = [];
   private readonly waiting: Socket[] = [];
 
+  /** Most connections held while no worker is ready, like the kernel's accept queue. */
+  private limit = 2048;
+
   constructor(private readonly dispatch: Dispatch) {}
 
   /** Binds every address, or throws TSU_ERR_BIND naming the first that fails (and closes the rest). */
   async bind(addresses: readonly BindAddress[], backlog: number): Promise<void> {
+    this.limit = backlog;
     const inherited = takeInheritedFds();
     if (inherited.length > 0) return this.adopt(inherited);
     for (const address of addresses) {
@@ -90,6 +94,8 @@ export class Listeners {
 
   private accept(socket: Socket): void {
     if (this.waiting.length > 0 || !this.dispatch(socket)) {
+      // Past `backlog`, refuse as the kernel would when its queue is full.
+      if (this.waiting.length >= this.limit) return void socket.destroy();
       this.waiting.push(socket);
       socket.once('close', () => {
         const i = this.waiting.indexOf(socket);

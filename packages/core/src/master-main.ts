@@ -42,7 +42,7 @@ export async function runMasterFromCli(argv: ParsedArgv): Promise<never> {
     applyChdir(settings);
     if (settings.preload) await preloadApp(settings.app, log);
     const entry = fileURLToPath(new URL('./worker-main.js', import.meta.url));
-    return { settings, source, command: { entry, args: [], execArgv: process.execArgv, configPath } };
+    return { settings, source, command: { entry, args: [], execArgv: workerExecArgv(), configPath } };
   });
 }
 
@@ -53,7 +53,7 @@ export async function runMasterFromCode(options: UserConfig): Promise<never> {
     const { settings, configPath } = await loadSettingsFrom(source);
     applyChdir(settings);
     const entry = process.argv[1] ?? '';
-    return { settings, source, command: { entry, args: process.argv.slice(2), execArgv: process.execArgv, configPath } };
+    return { settings, source, command: { entry, args: process.argv.slice(2), execArgv: workerExecArgv(), configPath } };
   });
 }
 
@@ -86,6 +86,14 @@ async function exitWith(prepare: (log: Logger) => Promise<Prepared>): Promise<ne
   }
   if (pidfile) removePidfile(pidfile);
   process.exit(code);
+}
+
+/**
+ * The master's Node flags, for the workers, without the inspector's: N workers cannot all
+ * listen on the master's debug port. Start a worker's inspector with SIGUSR1 instead.
+ */
+function workerExecArgv(): string[] {
+  return process.execArgv.filter((arg) => !/^--(inspect|debug)/.test(arg));
 }
 
 function reportFatal(err: unknown, log: Logger): number {

@@ -20,7 +20,7 @@ export const serverSettings = {
     env: 'TSUNICORN_BACKLOG',
     min: 1,
     default: 2048,
-    doc: 'Maximum number of pending connections the kernel queues on each socket.',
+    doc: 'Maximum number of pending connections the kernel queues on each socket, and the master holds while no worker is ready.',
   }),
   workers: int({
     section: 'workers',
