@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, NotFoundException, Param, ParseIntPipe, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, NotFoundException, Param, ParseIntPipe, Post } from '@nestjs/common';
 import { CreateOrderDto, type OrderItemDto } from './order.dto.js';
 
 interface Order {
@@ -31,10 +31,12 @@ export class OrdersController {
     return order;
   }
 
+  /** A tsunicorn warm-up request (x-tsunicorn-warmup: 1) runs the whole path but stores nothing. */
   @Post()
-  create(@Body() dto: CreateOrderDto): Order {
-    const order: Order = { id: this.nextId++, userId: dto.userId, items: dto.items, status: 'open' };
-    this.orders.set(order.id, order);
+  create(@Body() dto: CreateOrderDto, @Headers('x-tsunicorn-warmup') warmup?: string): Order {
+    const persist = warmup !== '1';
+    const order: Order = { id: persist ? this.nextId++ : this.nextId, userId: dto.userId, items: dto.items, status: 'open' };
+    if (persist) this.orders.set(order.id, order);
     return order;
   }
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Patch, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseIntPipe, Patch, Post, Put } from '@nestjs/common';
 import { CreateUserDto, UpdateUserDto } from './user.dto.js';
 import { type User, UsersService } from './users.service.js';
 
@@ -21,9 +21,10 @@ export class UsersController {
     return this.users.find(id);
   }
 
+  /** A tsunicorn warm-up request (x-tsunicorn-warmup: 1) runs the whole path but stores nothing. */
   @Post()
-  create(@Body() dto: CreateUserDto): User {
-    return this.users.create(dto);
+  create(@Body() dto: CreateUserDto, @Headers('x-tsunicorn-warmup') warmup?: string): User {
+    return this.users.create(dto, warmup !== '1');
   }
 
   @Put(':id')
@@ -32,8 +33,8 @@ export class UsersController {
   }
 
   @Patch(':id')
-  update(@Param('id', ParseIntPipe) id: number, @Body() dto: UpdateUserDto): User {
-    return this.users.update(id, dto);
+  update(@Param('id', ParseIntPipe) id: number, @Body() dto: UpdateUserDto, @Headers('x-tsunicorn-warmup') warmup?: string): User {
+    return this.users.update(id, dto, warmup !== '1');
   }
 
   @Delete(':id')

@@ -31,9 +31,10 @@ export class UsersService {
     return user;
   }
 
-  create(dto: CreateUserDto): User {
-    const user: User = { id: this.nextId++, ...dto };
-    this.users.set(user.id, user);
+  /** With `persist` off (a warm-up request), runs the same code and stores nothing. */
+  create(dto: CreateUserDto, persist = true): User {
+    const user: User = { id: persist ? this.nextId++ : this.nextId, ...dto };
+    if (persist) this.users.set(user.id, user);
     return user;
   }
 
@@ -44,8 +45,8 @@ export class UsersService {
     return user;
   }
 
-  update(id: number, dto: UpdateUserDto): User {
-    return Object.assign(this.find(id), dto);
+  update(id: number, dto: UpdateUserDto, persist = true): User {
+    return Object.assign(persist ? this.find(id) : { ...this.find(id) }, dto);
   }
 
   remove(id: number): void {
