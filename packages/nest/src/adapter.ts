@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
-import type { Adapter, BuildContext, DiscoveredRoute, ServedApp } from '@tsunicorn/core';
+import type { Adapter, BuildContext, DiscoveredRoute, ServedApp, WarmupRequest } from '@tsunicorn/core';
 import { checkAppSource, type NestAppSource, obtainApp } from './app-source.js';
 import { loadLazyModules } from './lazy-modules.js';
 import { requestScopedNotes } from './notes.js';
@@ -45,14 +45,29 @@ async function buildApp(source: NestAppSource, options: NestAdapterOptions, ctx:
 function describeApp(app: INestApplication, options: NestAdapterOptions, ctx: BuildContext): ServedApp {
   const routes = discoverRoutesOrNone(app, ctx);
   const server: Server = app.getHttpServer();
+  const validation = options.warmupValidation === false ? [] : validationWarmupRequests(app, routes);
   return {
     server,
     ownsServerTimeouts: isFastify(app),
     routes: () => routes.filter((route) => route.plain).map(toDiscoveredRoute),
-    warmupRequests: () => (options.warmupValidation === false ? [] : validationWarmupRequests(app, routes)),
-    notes: () => requestScopedNotes(routes),
+    warmupRequests: () => validation,
+    notes: () => [...requestScopedNotes(routes), ...rejectedBodyNotes(validation, ctx)],
     close: () => app.close(),
   };
+}
+
+/**
+ * Validated routes warmed only with a body that fails validation: their valid path (the DTO's
+ * transformation, each validator, the handler) stays cold unless a valid body is configured.
+ */
+function rejectedBodyNotes(validation: readonly WarmupRequest[], ctx: BuildContext): string[] {
+  const configured = new Set(ctx.settings.warmupRequests.map((req) => `${req.method ?? 'GET'} ${req.url}`));
+  return validation
+    .map((req) => `${req.method} ${req.url}`)
+    .filter((label) => !configured.has(label))
+    .map(
+      (label) => `${label} is warmed with a body that fails validation only: add a valid body to warmupRequests to warm its handler too`,
+    );
 }
 
 /** Discovery only improves warm-up: an app it cannot read is still served, with a warning. */

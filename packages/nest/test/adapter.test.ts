@@ -152,10 +152,13 @@ describe.each(setups)('the Nest adapter on $name', (setup) => {
     expect(stats.handlers['SessionController.whoami']).toEqual({ hits: 1, warmup: 1, errors: 0 });
   });
 
-  it('names the request-scoped routes in its notes', () => {
+  it('names the request-scoped routes, and the routes warmed only with a rejected body, in its notes', () => {
+    const rejectedOnly = (label: string) =>
+      `${label} is warmed with a body that fails validation only: add a valid body to warmupRequests to warm its handler too`;
     expect(served.notes?.()).toEqual([
       'GET /api/session/whoami is request-scoped: its providers are rebuilt on every request; warm-up cannot remove that cost',
       'GET /api/session/trace is request-scoped: its providers are rebuilt on every request; warm-up cannot remove that cost',
+      ...served.warmupRequests!().map((r) => rejectedOnly(`${r.method} ${r.url}`)),
     ]);
   });
 
