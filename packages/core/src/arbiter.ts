@@ -117,9 +117,16 @@ export class Arbiter {
     return false;
   }
 
-  /** Ready workers, rebuilt only when a worker's phase changes: dispatch runs per connection. */
+  /**
+   * Ready workers, rebuilt only when a worker's phase changes: dispatch runs per connection.
+   * Workers due for replacement come last, and get connections only when no other worker is
+   * ready, so that during a reload a connection moves once, to the new generation.
+   */
   private readyWorkers(): WorkerHandle[] {
-    this.ready ??= [...this.workers].filter((w) => w.phase === 'ready' && w.ending === null);
+    if (this.ready) return this.ready;
+    const ready = [...this.workers].filter((w) => w.phase === 'ready' && w.ending === null);
+    const staying = ready.filter((w) => w.retireReason === null);
+    this.ready = staying.length > 0 ? staying : ready;
     return this.ready;
   }
 
@@ -204,6 +211,7 @@ export class Arbiter {
         return this.onReady(worker, message.warmup);
       case 'retire':
         worker.retireReason ??= message.reason;
+        this.ready = null;
         return this.tick();
       case 'boot-failed':
         worker.bootFailure = { appLoad: message.appLoad, message: message.message, stack: message.stack };
@@ -305,6 +313,7 @@ export class Arbiter {
     this.settings = next;
     await this.hook('onReload', this.settings.onReload);
     this.reloading?.markOld(this.slots);
+    this.ready = null;
     this.log.info(
       `Reloading: gen ${this.generation}, replacing ${this.slots.size} worker(s), ${this.settings.reloadConcurrency} at a time`,
     );
@@ -321,6 +330,7 @@ export class Arbiter {
     this.reloading = null;
     this.settings = reload.previous;
     reload.abort(this.slots, why);
+    this.ready = null;
   }
 
   /** TERM: stop accepting, let every worker finish its requests, exit 0. */

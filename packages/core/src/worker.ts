@@ -37,6 +37,9 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   await new WorkerRuntime(worker, settings, log).start(() => options.makeAdapter(settings));
 }
 
+/** Window over which a draining worker spreads its `Connection: close` answers. */
+const DRAIN_SPREAD_MS = 500;
+
 const APP_LOAD_CODES = new Set(['TSU_ERR_APP_LOAD', 'TSU_ERR_APP_KIND', 'TSU_ERR_ADAPTER_MISSING']);
 
 class WorkerRuntime {
@@ -106,7 +109,7 @@ class WorkerRuntime {
       this.requests++;
       // A draining worker answers with `Connection: close`, so busy keep-alive clients move to
       // another worker after their current response instead of being reset later.
-      if (this.draining || noKeepAlive) res.shouldKeepAlive = false;
+      if (noKeepAlive || (this.draining && this.dueToClose(res.socket))) res.shouldKeepAlive = false;
       if (this.requests === this.maxRequests) this.askRetire(`served ${this.requests} requests (max-requests)`);
     });
     this.installRequestExtras(app);
@@ -235,6 +238,7 @@ class WorkerRuntime {
   private drain(reason: string, limitMs: number): void {
     if (this.draining) return;
     this.draining = true;
+    this.spreadCloses(limitMs);
     this.log.info(`Worker ${this.worker.id} draining (${reason}), ${this.connections.size} connection(s) open`);
     setTimeout(() => this.forceExit('graceful-timeout'), limitMs).unref();
     const idleGraceMs = Math.min(limitMs / 2, this.settings.keepAlive * 1000 + 1000);
@@ -243,6 +247,24 @@ class WorkerRuntime {
   }
 
   private finishing = false;
+  private closeAt = new WeakMap<Socket, number>();
+
+  /**
+   * Gives each open connection its moment, within DRAIN_SPREAD_MS, to be answered with
+   * `Connection: close`: all of them at once would reconnect in one burst, which the master
+   * hands out one by one while clients wait (measured: reload-window p99 up to 5× steady).
+   */
+  private spreadCloses(limitMs: number): void {
+    const spread = Math.min(DRAIN_SPREAD_MS, limitMs / 4);
+    const now = Date.now();
+    for (const socket of this.connections) this.closeAt.set(socket, now + Math.random() * spread);
+  }
+
+  /** Connections that arrived after the drain began close at once. */
+  private dueToClose(socket: Socket | null): boolean {
+    const at = socket ? this.closeAt.get(socket) : undefined;
+    return at === undefined || Date.now() >= at;
+  }
 
   private async finishDrain(): Promise<void> {
     if (this.finishing) return;
