@@ -9,7 +9,7 @@ import { describeError, ExitCode, type ExitCodeValue } from './errors.js';
 import { runIsolatedHooks } from './hooks.js';
 import { Listeners } from './listeners.js';
 import type { Logger } from './logger.js';
-import { parseWorkerMessage, sendToWorker, type WorkerMessage } from './protocol.js';
+import { DRAIN_SPREAD_MS, parseWorkerMessage, sendToWorker, type WorkerMessage } from './protocol.js';
 import { Reload } from './reload.js';
 import type { Settings } from './settings/index.js';
 import { type Slot, Slots } from './slots.js';
@@ -254,7 +254,8 @@ export class Arbiter {
 
   private retire(worker: WorkerHandle, reason: string): void {
     this.log.info(`Retiring worker ${worker.id} (pid: ${worker.pid}, gen ${worker.generation}): ${reason}`);
-    worker.drain(reason, this.settings.gracefulTimeout * 1000);
+    // Its clients move to the other workers: spread their reconnections (see DRAIN_SPREAD_MS).
+    worker.drain(reason, this.settings.gracefulTimeout * 1000, DRAIN_SPREAD_MS);
     this.ready = null;
   }
 
@@ -354,7 +355,7 @@ export class Arbiter {
     this.exitCode = code;
     this.listeners.close();
     for (const worker of this.workers) {
-      if (how === 'graceful' && worker.phase !== 'booting') worker.drain('server stopping', this.settings.gracefulTimeout * 1000);
+      if (how === 'graceful' && worker.phase !== 'booting') worker.drain('server stopping', this.settings.gracefulTimeout * 1000, 0);
       else worker.quit();
     }
     this.ready = null;

@@ -24,8 +24,12 @@ export interface WarmupSummary {
 export type MasterMessage =
   /** A new client connection, handed over with its socket. */
   | { readonly tsu: 'conn' }
-  /** Stop taking connections, finish in-flight requests, close the app and exit. */
-  | { readonly tsu: 'drain'; readonly reason: string }
+  /**
+   * Stop taking connections, finish in-flight requests, close the app and exit. `spreadMs`:
+   * the window over which to answer busy connections with `Connection: close` (0 when the
+   * server stops and clients have nowhere to move).
+   */
+  | { readonly tsu: 'drain'; readonly reason: string; readonly spreadMs: number }
   /** Exit now (INT/QUIT). */
   | { readonly tsu: 'quit' }
   /** Booting took too long: run the workerAbort hook and exit. */
@@ -94,6 +98,14 @@ export function sendToMaster(message: WorkerMessage): boolean {
     return false;
   }
 }
+
+/**
+ * Window over which a worker retired for a replacement spreads its `Connection: close`
+ * answers, so its clients do not all reconnect at once. Measured with `pnpm bench reload`
+ * (2 cores, 50 keep-alive connections, 2,000 req/s): reload-window p99 was 2.4-2.7x steady
+ * with 0.5 s and 1.2-1.5x with 2 s; each reload takes about 2 s longer.
+ */
+export const DRAIN_SPREAD_MS = 2000;
 
 /** File descriptor, in the worker, of the pipe its watchdog thread reports hangs on. */
 export const DIAGNOSTICS_FD = 4;

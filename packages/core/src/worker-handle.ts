@@ -46,11 +46,11 @@ export class WorkerHandle implements WorkerInfo {
   }
 
   /** Asks the worker to drain and exit; kills it if it is still there after `graceMs`. */
-  drain(reason: string, graceMs: number): void {
+  drain(reason: string, graceMs: number, spreadMs: number): void {
     if (this.phase === 'draining') return;
     this.phase = 'draining';
     this.ending = 'retired';
-    sendToWorker(this.child, { tsu: 'drain', reason });
+    sendToWorker(this.child, { tsu: 'drain', reason, spreadMs });
     this.killAfter(graceMs + 1000);
   }
 

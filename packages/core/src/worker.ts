@@ -37,9 +37,6 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   await new WorkerRuntime(worker, settings, log).start(() => options.makeAdapter(settings));
 }
 
-/** Window over which a draining worker spreads its `Connection: close` answers. */
-const DRAIN_SPREAD_MS = 500;
-
 const APP_LOAD_CODES = new Set(['TSU_ERR_APP_LOAD', 'TSU_ERR_APP_KIND', 'TSU_ERR_ADAPTER_MISSING']);
 
 class WorkerRuntime {
@@ -190,8 +187,8 @@ class WorkerRuntime {
       if (message) this.handle(message, handle as Socket | undefined);
     });
     // The master is gone (even SIGKILLed): nobody will hand us connections any more.
-    process.on('disconnect', () => this.drain('the master is gone', 2000));
-    process.on('SIGTERM', () => this.drain('TERM received', this.settings.gracefulTimeout * 1000));
+    process.on('disconnect', () => this.drain('the master is gone', 2000, 0));
+    process.on('SIGTERM', () => this.drain('TERM received', this.settings.gracefulTimeout * 1000, 0));
     process.on('SIGINT', () => void this.quit());
     process.on('SIGQUIT', () => void this.quit());
   }
@@ -201,7 +198,7 @@ class WorkerRuntime {
       case 'conn':
         return this.accept(socket);
       case 'drain':
-        return this.drain(message.reason, this.settings.gracefulTimeout * 1000);
+        return this.drain(message.reason, this.settings.gracefulTimeout * 1000, message.spreadMs);
       case 'quit':
         return void this.quit();
       case 'abort':
@@ -235,10 +232,10 @@ class WorkerRuntime {
    * the keep-alive timeout, when a well-behaved client has stopped reusing them, so closing
    * cannot race a request the client is sending. Then the app's close hooks run.
    */
-  private drain(reason: string, limitMs: number): void {
+  private drain(reason: string, limitMs: number, spreadMs: number): void {
     if (this.draining) return;
     this.draining = true;
-    this.spreadCloses(limitMs);
+    this.spreadCloses(Math.min(spreadMs, limitMs / 4));
     this.log.info(`Worker ${this.worker.id} draining (${reason}), ${this.connections.size} connection(s) open`);
     setTimeout(() => this.forceExit('graceful-timeout'), limitMs).unref();
     const idleGraceMs = Math.min(limitMs / 2, this.settings.keepAlive * 1000 + 1000);
@@ -250,12 +247,11 @@ class WorkerRuntime {
   private closeAt = new WeakMap<Socket, number>();
 
   /**
-   * Gives each open connection its moment, within DRAIN_SPREAD_MS, to be answered with
+   * Gives each open connection its moment, within `spread` ms, to be answered with
    * `Connection: close`: all of them at once would reconnect in one burst, which the master
-   * hands out one by one while clients wait (measured: reload-window p99 up to 5× steady).
+   * hands out one by one while clients wait.
    */
-  private spreadCloses(limitMs: number): void {
-    const spread = Math.min(DRAIN_SPREAD_MS, limitMs / 4);
+  private spreadCloses(spread: number): void {
     const now = Date.now();
     for (const socket of this.connections) this.closeAt.set(socket, now + Math.random() * spread);
   }
