@@ -72,7 +72,9 @@ describe('warm-up failures', () => {
       cwd: `${EXAMPLES}/express`,
     });
     await server.ready();
-    expect(server.log).toMatch(/WARNING\] \[worker 1, gen 1\] Warm-up request GET \/definitely-missing failed: answered 404 \(expected 200\)/);
+    expect(server.log).toMatch(
+      /WARNING\] \[worker 1, gen 1\] Warm-up request GET \/definitely-missing failed: answered 404 \(expected 200\)/,
+    );
     expect(server.log).toMatch(/Warm-up: \d+ requests, \d+ hits.*, 1 failed/);
   });
 });

@@ -174,7 +174,20 @@ describe('hooks', () => {
     const names = calls.map((c) => c.hook);
     const master = server.pid;
     const [firstWorker] = server.workerPids;
-    const expectedOrder = ['onStarting', 'preFork', 'postFork', 'postWorkerInit', 'whenReady', 'preRequest', 'postRequest', 'nworkersChanged', 'workerExit', 'childExit', 'onExit', 'onExit2'];
+    const expectedOrder = [
+      'onStarting',
+      'preFork',
+      'postFork',
+      'postWorkerInit',
+      'whenReady',
+      'preRequest',
+      'postRequest',
+      'nworkersChanged',
+      'workerExit',
+      'childExit',
+      'onExit',
+      'onExit2',
+    ];
     const firstCalls = names.filter((name, i) => expectedOrder.includes(name) && names.indexOf(name) === i);
     expect(firstCalls).toEqual(expectedOrder);
     const byHook = (h: string) => calls.find((c) => c.hook === h)!;
