@@ -81,6 +81,18 @@ describe('HUP: rolling reload', () => {
     expect(result.pids).toEqual(new Set(firstPids));
   });
 
+  it('keeps the worker count set with TTIN across a reload', async () => {
+    const server = start({ args: [`${FIXTURES}/slow-app.js`, '-w', '1', '-b', '127.0.0.1:0'] });
+    await server.ready();
+    server.signal('SIGTTIN');
+    await server.waitForLog(/Workers: 1 -> 2/);
+    await server.waitForLog(/ready in \d+ ms/, 15_000, 2);
+    server.signal('SIGHUP');
+    await server.waitForLog(/Reload to gen 2 complete/, 30_000);
+    expect(generationPids(server, 2)).toHaveLength(2);
+    expect(server.log).toMatch(/Reloading: gen 2, replacing 2 worker\(s\)/);
+  });
+
   it('rejects a broken config file on HUP and keeps the running config', async () => {
     const dir = appDir();
     const server = start({ args: ['app.js', '-w', '1', '-b', '127.0.0.1:0'], cwd: dir });
