@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { failures, get, getJson, startLoad } from './helpers/http.js';
-import { FIXTURES, isAlive, start, stopAll, until } from './helpers/server.js';
+import { EXAMPLES, FIXTURES, isAlive, start, stopAll, until } from './helpers/server.js';
 
 afterEach(stopAll);
 
@@ -124,5 +124,27 @@ describe('process files and sockets', () => {
     const port = await server.ready();
     expect(await getJson(port, '/env?name=GREETING')).toMatchObject({ value: 'hello=world' });
     expect(await getJson(port, '/env?name=TSUNICORN_WORKER_ID')).toMatchObject({ value: '1' });
+  });
+});
+
+describe('warm-up requests and per-request features', () => {
+  it('neither count for max-requests nor reach the access log', async () => {
+    const accessLog = join(tempDir(), 'access.log');
+    const server = start({
+      args: ['app.js', '-w', '1', '-b', '127.0.0.1:0', '--max-requests', '5', '--access-logfile', accessLog],
+      cwd: `${EXAMPLES}/express`,
+    });
+    const port = await server.ready();
+    expect(server.log).toMatch(/Warm-up: \d+ requests, [1-9]\d+ hits/);
+    expect(server.log).not.toMatch(/asks to be replaced/);
+    for (let i = 0; i < 4; i++) await get(port, '/health');
+    await until(
+      () => existsSync(accessLog) && readFileSync(accessLog, 'utf8').trim().split('\n').length === 4,
+      5_000,
+      '4 access log lines',
+    );
+    expect(server.log).not.toMatch(/asks to be replaced/);
+    await get(port, '/health');
+    await server.waitForLog(/Worker 1 asks to be replaced: served 5 requests \(max-requests\)/);
   });
 });

@@ -93,7 +93,7 @@ class WorkerRuntime {
     }
   }
 
-  /** Applies the timeout settings and installs the request counter: our only per-request work. */
+  /** Applies the timeout settings and tracks connections, before warm-up. */
   private configureServer(app: ServedApp): void {
     const { server } = app;
     if (!app.ownsServerTimeouts) {
@@ -101,16 +101,24 @@ class WorkerRuntime {
       server.requestTimeout = this.settings.requestTimeout * 1000;
       server.headersTimeout = Math.min(this.settings.headersTimeout * 1000, server.requestTimeout || Number.MAX_SAFE_INTEGER);
     }
+    server.on('connection', (socket: Socket) => this.track(socket));
+  }
+
+  /**
+   * Installs the request counter, our only per-request work, and the access log and request
+   * hooks when configured. Installed when the worker starts serving, so warm-up requests are
+   * not counted for max-requests, logged, or shown to preRequest and postRequest.
+   */
+  private installRequestHandling(app: ServedApp): void {
+    this.installRequestExtras(app);
     const noKeepAlive = this.settings.keepAlive === 0;
-    server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
+    app.server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
       this.requests++;
       // A draining worker answers with `Connection: close`, so busy keep-alive clients move to
       // another worker after their current response instead of being reset later.
       if (noKeepAlive || (this.draining && this.dueToClose(res.socket))) res.shouldKeepAlive = false;
       if (this.requests === this.maxRequests) this.askRetire(`served ${this.requests} requests (max-requests)`);
     });
-    this.installRequestExtras(app);
-    server.on('connection', (socket: Socket) => this.track(socket));
   }
 
   /** Access log and per-request hooks: attached only when configured, so they cost nothing when off. */
@@ -164,6 +172,7 @@ class WorkerRuntime {
   }
 
   private serve(): void {
+    if (this.app) this.installRequestHandling(this.app);
     this.serving = true;
     this.startHeartbeat();
     this.startWatchdog();
