@@ -69,6 +69,7 @@ export class AccessLog {
   constructor(
     private readonly file: string,
     format: string,
+    private readonly onError: (err: Error) => void,
   ) {
     this.line = compileAccessFormat(format);
     this.stream = this.open();
@@ -96,7 +97,9 @@ export class AccessLog {
     return new Promise((resolve) => (this.stream as WriteStream).end(resolve));
   }
 
+  /** A write error (disk full, file removed) is reported, never fatal to the worker. */
   private open(): WriteStream | NodeJS.WriteStream {
-    return this.file === '-' ? process.stdout : createWriteStream(this.file, { flags: 'a' });
+    if (this.file === '-') return process.stdout;
+    return createWriteStream(this.file, { flags: 'a' }).on('error', this.onError);
   }
 }

@@ -59,6 +59,10 @@ export class Arbiter {
   private done!: (code: ExitCodeValue) => void;
   private timer: NodeJS.Timeout | null = null;
   private newMaster: ChildProcess | null = null;
+  /** TERM was handled (the shutdown delay may still be running): no more reloads or scaling. */
+  private stopRequested = false;
+  /** WINCH handed serving to a new master: this one only waits for TERM. */
+  private woundDown = false;
   private ready: WorkerHandle[] | null = null;
 
   constructor(private readonly options: ArbiterOptions) {
@@ -136,8 +140,9 @@ export class Arbiter {
   private murderWorkers(): void {
     const now = Date.now();
     for (const worker of this.workers) {
-      if (worker.ending) continue;
-      if (worker.phase === 'booting' && now - worker.spawnedAt > this.settings.bootTimeout * 1000) {
+      // A draining worker is checked too: a hung one is killed with its stack logged.
+      if (worker.ending !== null && worker.ending !== 'retired') continue;
+      if (worker.phase === 'booting' && worker.ending === null && now - worker.spawnedAt > this.settings.bootTimeout * 1000) {
         this.log.error(
           `Worker ${worker.id} (pid: ${worker.pid}) did not boot within ${this.settings.bootTimeout}s (boot-timeout); aborting it`,
         );
@@ -160,6 +165,8 @@ export class Arbiter {
   /** Restores the worker count and starts the replacements that are due. */
   private manageWorkers(): void {
     this.resizeSlots();
+    // Scaling down can remove the last worker a reload waited for.
+    this.checkReloaded();
     const now = Date.now();
     for (const slot of this.slots) {
       if (!slot.current && !slot.spawning && now >= slot.backoffUntil) this.spawn(slot, 'current');
@@ -189,6 +196,8 @@ export class Arbiter {
     void this.hook('preFork', this.settings.preFork, { id: slot.id, pid: 0, generation }).then(() => {
       slot.spawning = null;
       if (this.state === 'stopping' || !this.slots.has(slot)) return;
+      // A reload aborted while preFork ran: the worker to replace is no longer due.
+      if (generation !== this.generation || (role === 'next' && !slot.current?.retireReason)) return this.tick();
       const worker = spawnWorker(this.options.command, this.settings, slot.id, generation);
       slot[role] = worker;
       this.workers.add(worker);
@@ -219,8 +228,6 @@ export class Arbiter {
         return;
       case 'loaded':
         this.log.debug(`Worker ${worker.id} (pid: ${worker.pid}) loaded the app (${message.adapter} adapter)`);
-        return;
-      case 'draining':
         return;
     }
   }
@@ -280,7 +287,8 @@ export class Arbiter {
   private onBootFailure(worker: WorkerHandle, slot: Slot | undefined): void {
     if (this.state === 'starting') {
       const appLoad = worker.bootFailure?.appLoad ?? false;
-      this.log.critical(appLoad ? 'App failed to load.' : 'Worker failed to boot.');
+      const why = worker.bootFailure?.message.split('\n')[0] ?? `it exited before it was ready`;
+      this.log.critical(`${appLoad ? 'App failed to load.' : 'Worker failed to boot.'} ${why}`);
       return void this.stop(appLoad ? ExitCode.APP_LOAD : ExitCode.WORKER_BOOT, 'quick');
     }
     if (this.reloading && worker.generation === this.reloading.generation) {
@@ -301,16 +309,19 @@ export class Arbiter {
 
   /** HUP: a rolling reload to a new generation, replacing each worker only once its successor is warm. */
   async reload(): Promise<void> {
-    if (this.state !== 'running') return this.log.warning('Reload ignored: the server is not running yet');
+    if (!this.accepting('Reload')) return;
     let next: Settings;
     try {
       next = await this.options.rereadSettings();
     } catch (err) {
       return this.log.error(`Reload refused, keeping the current config: ${describeError(err).message}`);
     }
-    if (this.reloading) this.abortReload('a newer reload was requested');
+    if (!this.accepting('Reload')) return;
+    // If this HUP supersedes a reload in progress, a failure returns to the settings before both.
+    const previous = this.reloading?.previous ?? this.settings;
+    this.reloading?.supersede(this.slots);
     this.generation++;
-    this.reloading = new Reload(this.generation, this.settings, this.log);
+    this.reloading = new Reload(this.generation, previous, this.log);
     this.settings = next;
     await this.hook('onReload', this.settings.onReload);
     this.reloading?.markOld(this.slots);
@@ -334,9 +345,24 @@ export class Arbiter {
     this.ready = null;
   }
 
+  /** Whether the server takes a reload, scaling or upgrade now; logs why not. */
+  private accepting(what: string): boolean {
+    const why =
+      this.state !== 'running'
+        ? 'the server is not running'
+        : this.stopRequested
+          ? 'the server is stopping'
+          : this.woundDown
+            ? 'a new master serves (WINCH)'
+            : null;
+    if (why) this.log.warning(`${what} ignored: ${why}`);
+    return why === null;
+  }
+
   /** TERM: stop accepting, let every worker finish its requests, exit 0. */
   async stopGracefully(): Promise<void> {
-    if (this.state === 'stopping') return;
+    if (this.state === 'stopping' || this.stopRequested) return;
+    this.stopRequested = true;
     if (this.settings.shutdownDelay > 0) {
       this.log.info(`Shutdown delay: still accepting for ${this.settings.shutdownDelay}s`);
       await new Promise((r) => setTimeout(r, this.settings.shutdownDelay * 1000));
@@ -373,6 +399,7 @@ export class Arbiter {
 
   /** TTIN/TTOU: one worker more or fewer (never below one); the count survives reloads. */
   scale(delta: number): void {
+    if (!this.accepting(delta > 0 ? 'TTIN' : 'TTOU')) return;
     const old = this.target;
     this.target = Math.max(1, this.target + delta);
     if (this.target === old) return this.log.info(`Keeping ${old} worker(s): never fewer than one`);
@@ -382,11 +409,13 @@ export class Arbiter {
 
   /** USR2: start a new master with the listening sockets (upgrade tsunicorn or Node). */
   upgrade(): void {
-    if (this.state !== 'running') return this.log.warning('USR2 ignored: the server is not running');
-    if (this.newMaster && this.newMaster.exitCode === null && this.newMaster.signalCode === null) {
+    if (!this.accepting('USR2')) return;
+    if (this.newMaster) {
       return this.log.warning(`USR2 ignored: a new master (pid: ${this.newMaster.pid}) is already running`);
     }
-    this.newMaster = startNewMaster(this.listeners.fds(), this.log);
+    this.newMaster = startNewMaster(this.listeners.fds(), this.log, () => {
+      this.newMaster = null;
+    });
   }
 
   /**
@@ -395,9 +424,9 @@ export class Arbiter {
    * applies it only to a daemonized master).
    */
   windDown(): void {
-    if (!this.newMaster || this.newMaster.exitCode !== null || this.newMaster.signalCode !== null) {
-      return this.log.info('WINCH ignored: no new master is running (see USR2)');
-    }
+    if (!this.newMaster) return this.log.info('WINCH ignored: no new master is running (see USR2)');
+    if (this.woundDown) return;
+    this.woundDown = true;
     this.listeners.close();
     this.log.info(
       `WINCH: stopped accepting and retiring ${this.workers.size} worker(s); the new master (pid: ${this.newMaster.pid}) serves. Send TERM to finish.`,

@@ -1,5 +1,5 @@
 import { existsSync, unlinkSync } from 'node:fs';
-import { connect, createServer, type Server, type Socket } from 'node:net';
+import { connect, createServer, type ListenOptions, type Server, type Socket } from 'node:net';
 import type { BindAddress } from './bind.js';
 import { TsuError } from './errors.js';
 
@@ -39,13 +39,16 @@ export class Listeners {
   /** Listens on sockets a previous master passed down (USR2) instead of binding again. */
   private async adopt(fds: readonly number[]): Promise<void> {
     for (const fd of fds) {
-      const server = createServer({ pauseOnConnect: true }, (socket) => this.accept(socket));
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen({ fd }, () => resolve());
-      });
-      server.on('error', () => {});
-      this.servers.push(server);
+      try {
+        this.servers.push(await listenOn({ fd }, (socket) => this.accept(socket)));
+      } catch (err) {
+        this.close();
+        throw new TsuError(
+          'TSU_ERR_BIND',
+          `the listening socket passed down as fd ${fd} cannot be used (${(err as NodeJS.ErrnoException).code ?? err})`,
+          { cause: err },
+        );
+      }
     }
   }
 
@@ -122,14 +125,24 @@ function takeInheritedFds(): number[] {
 
 async function listen(address: BindAddress, backlog: number, onConnection: (socket: Socket) => void): Promise<Server> {
   if (address.kind === 'unix') await removeStaleSocket(address.path);
+  return listenOn(
+    address.kind === 'unix' ? { path: address.path, backlog } : { host: address.host, port: address.port, backlog },
+    onConnection,
+  );
+}
+
+/** A listening server that accepts each connection paused, for the master to hand over. */
+async function listenOn(options: ListenOptions | { fd: number }, onConnection: (socket: Socket) => void): Promise<Server> {
   const server = createServer({ pauseOnConnect: true }, onConnection);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    const options = address.kind === 'unix' ? { path: address.path, backlog } : { host: address.host, port: address.port, backlog };
-    server.listen(options, () => {
+    const listening = () => {
       server.off('error', reject);
       resolve();
-    });
+    };
+    // An inherited descriptor is a handle ({ fd }), a separate overload of listen().
+    if ('fd' in options) server.listen(options, listening);
+    else server.listen(options, listening);
   });
   server.on('error', () => {
     // Accept errors (EMFILE…) are transient; libuv keeps the socket listening.

@@ -1,6 +1,7 @@
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { importApp } from './app-loader.js';
+import { importApp, parseAppSpec } from './app-loader.js';
 import { Arbiter } from './arbiter.js';
 import type { ParsedArgv } from './argv.js';
 import { readConfigFile, resolveSettings } from './config.js';
@@ -40,6 +41,7 @@ export async function runMasterFromCli(argv: ParsedArgv): Promise<never> {
     if (settings.app === null)
       throw new TsuError('TSU_ERR_USAGE', 'no APP given: tsunicorn [options] path/to/app.js[:export]; see tsunicorn --help');
     applyChdir(settings);
+    checkAppExists(settings.app);
     if (settings.preload) await preloadApp(settings.app, log);
     const entry = fileURLToPath(new URL('./worker-main.js', import.meta.url));
     return { settings, source, command: { entry, args: [], execArgv: workerExecArgv(), configPath } };
@@ -70,6 +72,7 @@ async function exitWith(prepare: (log: Logger) => Promise<Prepared>): Promise<ne
   let code: number;
   try {
     const { settings, source, command } = await prepare(log);
+    checkWritableFiles(settings);
     log = createLogger(settings.errorLogfile, settings.logLevel);
     log.info(`Starting tsunicorn ${await version()} (Node ${process.version})`);
     process.title = `${settings.procName}: master`;
@@ -107,9 +110,38 @@ function reportFatal(err: unknown, log: Logger): number {
 
 function applyChdir(settings: Settings): void {
   if (settings.chdir === null) return;
-  if (!existsSync(settings.chdir))
-    throw new TsuError('TSU_ERR_INVALID_SETTING', `invalid value for setting "chdir" (--chdir): ${settings.chdir} does not exist`);
+  if (!statSync(settings.chdir, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new TsuError('TSU_ERR_INVALID_SETTING', `invalid value for setting "chdir" (--chdir): ${settings.chdir} is not a directory`);
+  }
   process.chdir(settings.chdir);
+}
+
+/** A missing APP module is reported before any socket is bound or worker spawned. */
+function checkAppExists(spec: string): void {
+  const path = resolve(parseAppSpec(spec).modulePath);
+  if (!existsSync(path))
+    throw new TsuError('TSU_ERR_APP_LOAD', `App module ${path} does not exist (from APP "${spec}", relative to ${process.cwd()})`);
+}
+
+/** The log files and the pidfile must be writable: checked before anything starts. */
+function checkWritableFiles(settings: Settings): void {
+  const files: [string, string, string | null][] = [
+    ['errorLogfile', '--error-logfile', settings.errorLogfile === '-' ? null : settings.errorLogfile],
+    ['accessLogfile', '--access-logfile', settings.accessLogfile === '-' ? null : settings.accessLogfile],
+    ['pidfile', '--pidfile', settings.pidfile],
+  ];
+  for (const [name, flag, path] of files) {
+    if (path === null) continue;
+    try {
+      closeSync(openSync(path, 'a'));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? 'error';
+      throw new TsuError(
+        'TSU_ERR_INVALID_SETTING',
+        `invalid value for setting "${name}" (${flag}): cannot write ${path} (${code}); create its directory or choose another file`,
+      );
+    }
+  }
 }
 
 /** --preload: import the app once in the master, so a broken app fails before any worker starts. */

@@ -48,12 +48,10 @@ export type WorkerMessage =
   /** Sent from the event loop while serving; a hung loop cannot send it. */
   | { readonly tsu: 'heartbeat'; readonly requests: number }
   /** The worker asks to be replaced (max-requests, max-memory); it keeps serving until drained. */
-  | { readonly tsu: 'retire'; readonly reason: string }
-  /** Draining: in-flight connections left. */
-  | { readonly tsu: 'draining'; readonly connections: number };
+  | { readonly tsu: 'retire'; readonly reason: string };
 
 const masterTypes = new Set<MasterMessage['tsu']>(['conn', 'drain', 'quit', 'abort', 'reopen-logs']);
-const workerTypes = new Set<WorkerMessage['tsu']>(['loaded', 'ready', 'boot-failed', 'heartbeat', 'retire', 'draining']);
+const workerTypes = new Set<WorkerMessage['tsu']>(['loaded', 'ready', 'boot-failed', 'heartbeat', 'retire']);
 
 /** Reads a message the master sent, or null for anything that is not ours. */
 export function parseMasterMessage(raw: unknown): MasterMessage | null {
@@ -89,11 +87,14 @@ export function sendToWorker(child: ChildProcess, message: MasterMessage, socket
 
 const ignore = (): void => {};
 
-/** Sends a message to the master; false when there is no channel (the master is gone). */
-export function sendToMaster(message: WorkerMessage): boolean {
+/**
+ * Sends a message to the master; false when there is no channel (the master is gone).
+ * `written` is called once the message has been handed to the channel.
+ */
+export function sendToMaster(message: WorkerMessage, written?: () => void): boolean {
   if (!process.send || !process.connected) return false;
   try {
-    return process.send(message);
+    return process.send(message, undefined, {}, written ? () => written() : undefined);
   } catch {
     return false;
   }

@@ -9,6 +9,7 @@ import type { Slots } from './slots.js';
  */
 export class Reload {
   private readonly startedAt = Date.now();
+  private reported = -1;
 
   constructor(
     readonly generation: number,
@@ -27,7 +28,10 @@ export class Reload {
   /** Logs progress; true once every slot is served by a warm worker of the new generation. */
   progress(slots: Slots): boolean {
     const pending = [...slots].filter((s) => s.current?.generation !== this.generation || s.next).length;
-    this.log.info(`Reload gen ${this.generation}: ${slots.size - pending}/${slots.size} workers warm and serving`);
+    if (slots.size - pending !== this.reported) {
+      this.reported = slots.size - pending;
+      this.log.info(`Reload gen ${this.generation}: ${this.reported}/${slots.size} workers warm and serving`);
+    }
     if (pending > 0) return false;
     this.log.info(`Reload to gen ${this.generation} complete in ${Date.now() - this.startedAt} ms`);
     return true;
@@ -35,13 +39,23 @@ export class Reload {
 
   /** Removes the new generation's workers that are not serving yet and lets the old ones stay. */
   abort(slots: Slots, why: string): void {
+    this.stop(slots);
+    this.log.error(
+      `Reload to gen ${this.generation} failed: ${why}. The running workers keep serving; fix the problem and send HUP again.`,
+    );
+  }
+
+  /** A newer HUP takes over: this reload's unready workers go, the newer one replaces the rest. */
+  supersede(slots: Slots): void {
+    this.stop(slots);
+    this.log.info(`Reload to gen ${this.generation} superseded by a newer HUP`);
+  }
+
+  private stop(slots: Slots): void {
     for (const slot of slots) {
       if (slot.next?.generation === this.generation) slot.next.kill('retired');
       if (slot.current?.retireReason === this.reason) slot.current.retireReason = null;
     }
-    this.log.error(
-      `Reload to gen ${this.generation} failed: ${why}. The running workers keep serving; fix the problem and send HUP again.`,
-    );
   }
 
   private get reason(): string {

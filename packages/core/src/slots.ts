@@ -64,9 +64,12 @@ export class Slots implements Iterable<Slot> {
     return this.byId.get(slot.id) === slot;
   }
 
-  /** Removes the slot whose serving worker is the oldest (scale-down retires the oldest). */
+  /**
+   * Removes a slot with no serving worker if there is one (a crash-looping or booting slot
+   * serves nobody), else the slot whose serving worker is the oldest.
+   */
   removeOldest(): Slot {
-    const age = (s: Slot) => s.current?.spawnedAt ?? Number.POSITIVE_INFINITY;
+    const age = (s: Slot) => (s.current?.phase === 'ready' ? s.current.spawnedAt : Number.NEGATIVE_INFINITY);
     const oldest = [...this.byId.values()].reduce((a, b) => (age(b) < age(a) ? b : a));
     this.byId.delete(oldest.id);
     return oldest;

@@ -11,7 +11,7 @@ export const PARENT_MASTER_ENV = 'TSUNICORN_PARENT_MASTER';
  * accept on the same sockets until the operator retires this one (WINCH, then TERM). A new
  * master that fails to boot exits and this one keeps serving.
  */
-export function startNewMaster(fds: readonly number[], log: Logger): ChildProcess {
+export function startNewMaster(fds: readonly number[], log: Logger, onFailure: () => void): ChildProcess {
   const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
     stdio: ['ignore', 'inherit', 'inherit', ...fds],
     env: { ...process.env, [LISTEN_FDS_ENV]: fds.map((_, i) => 3 + i).join(','), [PARENT_MASTER_ENV]: String(process.pid) },
@@ -19,10 +19,16 @@ export function startNewMaster(fds: readonly number[], log: Logger): ChildProces
     detached: true,
   });
   child.unref();
+  child.once('error', (err) => {
+    log.error(`USR2: could not start a new master (${err.message}); this master keeps serving.`);
+    onFailure();
+  });
+  if (child.pid === undefined) return child;
   log.info(
     `USR2: started a new master (pid: ${child.pid}) with ${fds.length} listening socket(s). Once it is ready, send WINCH then TERM to this master (pid: ${process.pid}).`,
   );
   child.once('exit', (code, signal) => {
+    onFailure();
     log.warning(`The new master (pid: ${child.pid}) exited ${signal ? `by ${signal}` : `with code ${code}`}; this master keeps serving.`);
   });
   return child;

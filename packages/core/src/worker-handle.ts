@@ -9,7 +9,7 @@ import type { WorkerExitInfo, WorkerInfo } from './types.js';
 export type WorkerPhase = 'booting' | 'ready' | 'draining';
 
 /** Why the master ended a worker, when it did. */
-export type Ending = 'retired' | 'boot-timeout' | 'hung' | 'quit' | null;
+export type Ending = 'retired' | 'boot-timeout' | 'hung' | 'quit' | 'drain-timeout' | null;
 
 /**
  * The master's record of one worker process: its identity, phase and last check-in, and
@@ -30,6 +30,7 @@ export class WorkerHandle implements WorkerInfo {
   warmup: WarmupSummary | null = null;
   lastHang: HangReport | null = null;
   private killTimer: NodeJS.Timeout | null = null;
+  private killDeadline = Number.POSITIVE_INFINITY;
 
   constructor(
     readonly id: number,
@@ -77,6 +78,7 @@ export class WorkerHandle implements WorkerInfo {
   /** Why it ended, as hooks and logs say it. */
   exitReason(code: number | null): WorkerExitInfo['reason'] {
     if (this.ending === 'retired' || this.ending === 'quit') return 'retired';
+    if (this.ending === 'drain-timeout') return 'killed';
     if (this.phase === 'booting') return 'boot-failed';
     // Exit code 0 unasked: the worker drained on a TERM sent to it directly.
     if (code === 0) return 'retired';
@@ -88,7 +90,8 @@ export class WorkerHandle implements WorkerInfo {
     const who = `Worker ${this.id} (pid: ${this.pid}, gen ${this.generation})`;
     if (reason === 'retired') return `${who} exited`;
     if (signal === 'SIGKILL' && this.ending === null) return `${who} was sent SIGKILL! Perhaps out of memory?`;
-    const how = signal ? `was killed by ${signal}${this.ending === 'hung' ? ' (hung)' : ''}` : `exited with code ${code}`;
+    const why = this.ending === 'hung' ? ' (hung)' : this.ending === 'drain-timeout' ? ' (still busy after graceful-timeout)' : '';
+    const how = signal ? `was killed by ${signal}${why}` : `exited with code ${code}`;
     return `${who} ${how}${reason === 'boot-failed' ? ' before it was ready' : ''}`;
   }
 
@@ -97,9 +100,16 @@ export class WorkerHandle implements WorkerInfo {
     if (this.killTimer) clearTimeout(this.killTimer);
   }
 
+  /** Kills after `ms`, or sooner if an earlier deadline is already set (INT during a drain). */
   private killAfter(ms: number): void {
-    if (this.killTimer) return;
-    this.killTimer = setTimeout(() => this.child.kill('SIGKILL'), ms);
+    const deadline = Date.now() + ms;
+    if (this.killTimer && this.killDeadline <= deadline) return;
+    if (this.killTimer) clearTimeout(this.killTimer);
+    this.killDeadline = deadline;
+    this.killTimer = setTimeout(() => {
+      if (this.ending === 'retired') this.ending = 'drain-timeout';
+      this.child.kill('SIGKILL');
+    }, ms);
     this.killTimer.unref();
   }
 

@@ -11,7 +11,7 @@ import type { Adapter, ServedApp } from './adapter.js';
 import { describeError, ExitCode, isTsuError, TsuError } from './errors.js';
 import { runBootHooks, runIsolatedHooks } from './hooks.js';
 import { createLogger, type Logger } from './logger.js';
-import { DIAGNOSTICS_FD, type MasterMessage, parseMasterMessage, sendToMaster } from './protocol.js';
+import { DIAGNOSTICS_FD, type MasterMessage, parseMasterMessage, sendToMaster, type WarmupSummary } from './protocol.js';
 import type { Settings, UserConfig } from './settings/index.js';
 import type { WorkerInfo } from './types.js';
 import { runWarmup } from './warmup.js';
@@ -32,7 +32,12 @@ export interface WorkerOptions {
 /** Runs this process as a worker. Resolves once it is serving. */
 export async function runWorker(options: WorkerOptions): Promise<void> {
   const worker = readWorkerIdentity();
-  const settings = await loadWorkerSettings(options.code);
+  let settings: Settings;
+  try {
+    settings = await loadWorkerSettings(options.code);
+  } catch (err) {
+    return reportBootFailure(err);
+  }
   const log = createLogger(settings.errorLogfile, settings.logLevel, `[worker ${worker.id}, gen ${worker.generation}]`);
   await new WorkerRuntime(worker, settings, log).start(() => options.makeAdapter(settings));
 }
@@ -46,6 +51,8 @@ class WorkerRuntime {
   private serving = false;
   private draining = false;
   private retireAsked = false;
+  /** Boot failed and was reported: the exit code is the boot failure's. */
+  private failed = false;
   private accessLog: AccessLog | null = null;
   private readonly ticks = new Int32Array(new SharedArrayBuffer(4));
   private readonly maxRequests: number;
@@ -61,16 +68,17 @@ class WorkerRuntime {
   async start(makeAdapter: () => Adapter | Promise<Adapter>): Promise<void> {
     process.title = `${this.settings.procName}: worker ${this.worker.id} (gen ${this.worker.generation})`;
     this.listenToMaster();
+    let summary: WarmupSummary;
     try {
-      await this.boot(makeAdapter);
+      summary = await this.boot(makeAdapter);
     } catch (err) {
-      this.failBoot(err);
-      return;
+      this.failed = true;
+      return reportBootFailure(err);
     }
-    this.serve();
+    this.serve(summary);
   }
 
-  private async boot(makeAdapter: () => Adapter | Promise<Adapter>): Promise<void> {
+  private async boot(makeAdapter: () => Adapter | Promise<Adapter>): Promise<WarmupSummary> {
     const hookRun = (name: string) => ({ name, timeoutMs: this.settings.hookTimeout * 1000, log: this.log });
     await runBootHooks(this.settings.postFork, [this.worker], hookRun('postFork'));
     const adapter = await this.loadAdapter(makeAdapter);
@@ -79,10 +87,8 @@ class WorkerRuntime {
     this.configureServer(this.app);
     const summary = await this.warm(this.app);
     await runBootHooks(this.settings.postWorkerInit, [this.worker], hookRun('postWorkerInit'));
-    this.readyMessage = { tsu: 'ready', warmup: summary };
+    return summary;
   }
-
-  private readyMessage: Parameters<typeof sendToMaster>[0] | null = null;
 
   private async loadAdapter(makeAdapter: () => Adapter | Promise<Adapter>): Promise<Adapter> {
     try {
@@ -125,7 +131,9 @@ class WorkerRuntime {
   private installRequestExtras(app: ServedApp): void {
     const { accessLogfile, accessLogFormat, preRequest, postRequest } = this.settings;
     if (accessLogfile !== null) {
-      const accessLog = new AccessLog(accessLogfile, accessLogFormat);
+      const accessLog = new AccessLog(accessLogfile, accessLogFormat, (err) =>
+        this.log.error(`Access log ${accessLogfile}: ${err.message}`),
+      );
       this.accessLog = accessLog;
       app.server.on('request', (req: IncomingMessage, res: ServerResponse) => accessLog.record(req, res));
     }
@@ -171,23 +179,13 @@ class WorkerRuntime {
     }
   }
 
-  private serve(): void {
+  private serve(summary: WarmupSummary): void {
     if (this.app) this.installRequestHandling(this.app);
     this.serving = true;
     this.startHeartbeat();
     this.startWatchdog();
-    if (this.readyMessage) sendToMaster(this.readyMessage);
+    sendToMaster({ tsu: 'ready', warmup: summary });
     this.log.info(`Worker ${this.worker.id} (gen ${this.worker.generation}) ready`);
-  }
-
-  private failBoot(err: unknown): void {
-    const { message, stack } = describeError(err);
-    const appLoad = isTsuError(err) && APP_LOAD_CODES.has(err.code);
-    const exitCode = appLoad ? ExitCode.APP_LOAD : ExitCode.WORKER_BOOT;
-    sendToMaster({ tsu: 'boot-failed', appLoad, message, stack });
-    // Let the message reach the master before the channel closes with the process.
-    setTimeout(() => process.exit(exitCode), 50).unref();
-    process.disconnect?.();
   }
 
   private listenToMaster(): void {
@@ -196,7 +194,9 @@ class WorkerRuntime {
       if (message) this.handle(message, handle as Socket | undefined);
     });
     // The master is gone (even SIGKILLed): nobody will hand us connections any more.
-    process.on('disconnect', () => this.drain('the master is gone', 2000, 0));
+    process.on('disconnect', () => {
+      if (!this.failed) this.drain('the master is gone', 2000, 0);
+    });
     process.on('SIGTERM', () => this.drain('TERM received', this.settings.gracefulTimeout * 1000, 0));
     process.on('SIGINT', () => void this.quit());
     process.on('SIGQUIT', () => void this.quit());
@@ -334,6 +334,17 @@ class WorkerRuntime {
     watchdog.unref();
     watchdog.on('error', (err) => this.log.warning(`Hang watchdog stopped: ${describeError(err).message}`));
   }
+}
+
+/**
+ * Tells the master why this worker could not boot, then exits with the matching code once the
+ * message is written (exit 4 when the app itself could not be loaded, else 3).
+ */
+function reportBootFailure(err: unknown): void {
+  const { message, stack } = describeError(err);
+  const appLoad = isTsuError(err) && APP_LOAD_CODES.has(err.code);
+  const exit = () => process.exit(appLoad ? ExitCode.APP_LOAD : ExitCode.WORKER_BOOT);
+  if (!sendToMaster({ tsu: 'boot-failed', appLoad, message, stack }, exit)) exit();
 }
 
 /** How often a serving worker reports; several beats fit in one timeout. */

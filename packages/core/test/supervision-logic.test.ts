@@ -41,11 +41,22 @@ describe('slots', () => {
     const slots = new Slots();
     const [a, b, c] = [slots.add(), slots.add(), slots.add()];
     expect([a.id, b.id, c.id]).toEqual([1, 2, 3]);
-    a.current = { spawnedAt: 5 } as WorkerHandle;
-    b.current = { spawnedAt: 1 } as WorkerHandle;
-    c.current = { spawnedAt: 9 } as WorkerHandle;
+    a.current = { spawnedAt: 5, phase: 'ready' } as WorkerHandle;
+    b.current = { spawnedAt: 1, phase: 'ready' } as WorkerHandle;
+    c.current = { spawnedAt: 9, phase: 'ready' } as WorkerHandle;
     expect(slots.removeOldest().id).toBe(2);
     expect(slots.add().id).toBe(2);
+  });
+
+  it('scales down a slot that serves nobody (crash-looping or booting) before the oldest serving one', () => {
+    const slots = new Slots();
+    const [a, b, c] = [slots.add(), slots.add(), slots.add()];
+    a.current = { spawnedAt: 1, phase: 'ready' } as WorkerHandle;
+    b.current = null;
+    c.current = { spawnedAt: 9, phase: 'booting' } as WorkerHandle;
+    expect(slots.removeOldest().id).toBe(2);
+    expect(slots.removeOldest().id).toBe(3);
+    expect(slots.removeOldest().id).toBe(1);
   });
 
   it('lets a booting successor take the place of a current worker that died', () => {
