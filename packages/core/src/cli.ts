@@ -1,12 +1,12 @@
 #!/usr/bin/env node
+import { ExitCode, isTsuError } from './errors.js';
+import { loadSettingsFrom, runMasterFromCli, version } from './master/main.js';
 /**
  * `tsunicorn [options] APP` — the command line. Flags come from the settings table; see
  * docs/settings.md or `tsunicorn --help`.
  */
-import { parseArgv } from './argv.js';
-import { ExitCode, isTsuError } from './errors.js';
-import { helpText, printConfig } from './help.js';
-import { loadSettingsFrom, runMasterFromCli, version } from './master-main.js';
+import { parseArgv } from './settings/argv.js';
+import { helpText, printConfig } from './settings/help.js';
 
 async function main(argv: string[]): Promise<void> {
   const parsed = parseArgv(argv);

@@ -2,20 +2,20 @@
  * @tsunicorn/core — the pre-fork runtime: settings, the master (arbiter), the worker runtime
  * and the warm-up engine. It knows no framework; the adapter packages teach it one each.
  */
-import type { Adapter } from './adapter.js';
-import { resolveSettings } from './config.js';
-import { runMasterFromCode } from './master-main.js';
+import type { Adapter } from './adapter/contract.js';
+import { runMasterFromCode } from './master/main.js';
 import type { Settings, UserConfig } from './settings/index.js';
-import { isWorkerProcess, runWorker } from './worker.js';
+import { resolveSettings } from './settings/resolve.js';
+import { isWorkerProcess, runWorker } from './worker/runtime.js';
 
-export type { Adapter, BuildContext, DiscoveredRoute, ServedApp } from './adapter.js';
-export { hasPathParameters } from './adapter.js';
-export { defineConfig } from './config.js';
-export { detectFramework, type Framework } from './detect.js';
+export type { Adapter, BuildContext, DiscoveredRoute, ServedApp } from './adapter/contract.js';
+export { hasPathParameters } from './adapter/contract.js';
+export { detectFramework, type Framework } from './adapter/detect.js';
 export { ExitCode, isTsuError, TsuError, type TsuErrorCode } from './errors.js';
 export type { Logger } from './logger.js';
-export type { WarmupSummary } from './protocol.js';
+export type { WarmupSummary } from './protocol/messages.js';
 export type { LogLevel, Settings, UserConfig, WarmupFunction } from './settings/index.js';
+export { defineConfig } from './settings/resolve.js';
 export type {
   MasterInfo,
   RequestHook,
@@ -25,7 +25,7 @@ export type {
   WorkerExitInfo,
   WorkerInfo,
 } from './types.js';
-export { isWorkerProcess } from './worker.js';
+export { isWorkerProcess } from './worker/runtime.js';
 
 /**
  * Runs the calling script under tsunicorn; what the adapters' drop-in `listen()` calls.

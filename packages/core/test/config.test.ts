@@ -2,10 +2,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseArgv, splitCommandLine } from '../src/argv.js';
-import { readConfigFile, resolveSettings } from '../src/config.js';
 import { isTsuError } from '../src/errors.js';
-import { settingsMarkdown } from '../src/settings-doc.js';
+import { parseArgv, splitCommandLine } from '../src/settings/argv.js';
+import { settingsMarkdown } from '../src/settings/doc.js';
+import { readConfigFile, resolveSettings } from '../src/settings/resolve.js';
 
 const resolve = (argv: string[] = [], env: NodeJS.ProcessEnv = {}, file: Record<string, unknown> | null = null) =>
   resolveSettings({ argv: parseArgv(argv), env, file: file && { path: '/tmp/tsunicorn.config.js', values: file } });

@@ -1,14 +1,14 @@
 import { createServer } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { compileAccessFormat } from '../src/access-log.js';
-import type { ServedApp } from '../src/adapter.js';
-import { cgroupCpuQuota } from '../src/cpu-count.js';
-import { detectFramework } from '../src/detect.js';
+import type { ServedApp } from '../src/adapter/contract.js';
+import { detectFramework } from '../src/adapter/detect.js';
 import { loadSettings } from '../src/index.js';
 import { createLogger } from '../src/logger.js';
-import { Slot, Slots } from '../src/slots.js';
-import { planRequests } from '../src/warmup.js';
-import type { WorkerHandle } from '../src/worker-handle.js';
+import { Slot, Slots } from '../src/master/slots.js';
+import type { WorkerHandle } from '../src/master/worker-handle.js';
+import { cgroupCpuQuota } from '../src/settings/cpu-count.js';
+import { compileAccessFormat } from '../src/worker/access-log.js';
+import { planRequests } from '../src/worker/warmup.js';
 
 const quietLog = createLogger('/dev/null', 'critical');
 const crashed = (readyAt = 0) => ({ readyAt }) as WorkerHandle;

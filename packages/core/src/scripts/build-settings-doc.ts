@@ -1,6 +1,6 @@
 /** Writes docs/settings.md from the settings table: `pnpm docs`. */
 import { writeFileSync } from 'node:fs';
-import { settingsMarkdown } from '../settings-doc.js';
+import { settingsMarkdown } from '../settings/doc.js';
 
 const target = new URL('../../../../docs/settings.md', import.meta.url);
 writeFileSync(target, settingsMarkdown());

@@ -1,5 +1,5 @@
-import { type BindAddress, parseBind } from '../bind.js';
-import { usableCpuCount } from '../cpu-count.js';
+import { type BindAddress, parseBind } from './bind.js';
+import { usableCpuCount } from './cpu-count.js';
 import { bytes, int, list, seconds } from './define.js';
 
 /** Sockets, worker processes and timeouts. */

@@ -1,5 +1,5 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { TsuError } from './errors.js';
+import { TsuError } from '../errors.js';
 
 /** Writes the master's pid; refuses when the file names a process that is still alive. */
 export function writePidfile(path: string, previousMaster: number | null = null): void {

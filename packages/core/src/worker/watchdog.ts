@@ -8,7 +8,7 @@
 import { writeSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { workerData } from 'node:worker_threads';
-import type { HangReport } from './protocol.js';
+import type { HangReport } from '../protocol/messages.js';
 
 interface WatchdogData {
   readonly ticks: SharedArrayBuffer;

@@ -6,16 +6,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Server as NetServer, type Socket } from 'node:net';
 import { Worker } from 'node:worker_threads';
+import type { Adapter, ServedApp } from '../adapter/contract.js';
+import { describeError, ExitCode, isTsuError, TsuError } from '../errors.js';
+import { runBootHooks, runIsolatedHooks } from '../hooks.js';
+import { createLogger, type Logger } from '../logger.js';
+import { loadWorkerSettings, readWorkerIdentity, WorkerEnv } from '../protocol/handover.js';
+import { DIAGNOSTICS_FD, type MasterMessage, parseMasterMessage, sendToMaster, type WarmupSummary } from '../protocol/messages.js';
+import type { Settings, UserConfig } from '../settings/index.js';
+import type { WorkerInfo } from '../types.js';
 import { AccessLog } from './access-log.js';
-import type { Adapter, ServedApp } from './adapter.js';
-import { describeError, ExitCode, isTsuError, TsuError } from './errors.js';
-import { runBootHooks, runIsolatedHooks } from './hooks.js';
-import { createLogger, type Logger } from './logger.js';
-import { DIAGNOSTICS_FD, type MasterMessage, parseMasterMessage, sendToMaster, type WarmupSummary } from './protocol.js';
-import type { Settings, UserConfig } from './settings/index.js';
-import type { WorkerInfo } from './types.js';
 import { runWarmup } from './warmup.js';
-import { loadWorkerSettings, readWorkerIdentity, WorkerEnv } from './worker-settings.js';
 
 /** True in a process the tsunicorn master spawned as a worker. */
 export function isWorkerProcess(): boolean {

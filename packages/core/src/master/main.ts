@@ -1,14 +1,14 @@
 import { closeSync, existsSync, openSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { importApp, parseAppSpec } from './app-loader.js';
+import { importApp, parseAppSpec } from '../adapter/loader.js';
+import { describeError, ExitCode, isTsuError, TsuError } from '../errors.js';
+import { createLogger, type Logger } from '../logger.js';
+import type { ParsedArgv } from '../settings/argv.js';
+import type { Settings, UserConfig } from '../settings/index.js';
+import { readConfigFile, resolveSettings } from '../settings/resolve.js';
 import { Arbiter } from './arbiter.js';
-import type { ParsedArgv } from './argv.js';
-import { readConfigFile, resolveSettings } from './config.js';
-import { describeError, ExitCode, isTsuError, TsuError } from './errors.js';
-import { createLogger, type Logger } from './logger.js';
 import { removePidfile, writePidfile } from './pidfile.js';
-import type { Settings, UserConfig } from './settings/index.js';
 import type { WorkerCommand } from './spawn.js';
 import { PARENT_MASTER_ENV } from './upgrade.js';
 
@@ -43,7 +43,7 @@ export async function runMasterFromCli(argv: ParsedArgv): Promise<never> {
     applyChdir(settings);
     checkAppExists(settings.app);
     if (settings.preload) await preloadApp(settings.app, log);
-    const entry = fileURLToPath(new URL('./worker-main.js', import.meta.url));
+    const entry = fileURLToPath(new URL('../worker/main.js', import.meta.url));
     return { settings, source, command: { entry, args: [], execArgv: workerExecArgv(), configPath } };
   });
 }
@@ -153,6 +153,6 @@ async function preloadApp(spec: string, log: Logger): Promise<void> {
 /** This package's version. */
 export async function version(): Promise<string> {
   const { readFile } = await import('node:fs/promises');
-  const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }

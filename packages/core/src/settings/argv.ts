@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { TsuError } from './errors.js';
-import { type SettingName, settingEntries } from './settings/index.js';
+import { TsuError } from '../errors.js';
+import { type SettingName, settingEntries } from './index.js';
 import { nearest } from './suggest.js';
 
 /** A setting's raw value as the CLI or the environment gave it. */

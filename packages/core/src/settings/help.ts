@@ -1,4 +1,4 @@
-import { type Section, type SettingSpec, type Settings, sections, settingEntries } from './settings/index.js';
+import { type Section, type SettingSpec, type Settings, sections, settingEntries } from './index.js';
 
 /** `tsunicorn --help`, grouped by section, from the settings table. */
 export function helpText(): string {

@@ -1,5 +1,5 @@
 import { createServer, type RequestListener, Server } from 'node:http';
-import type { Adapter } from './adapter.js';
+import type { Adapter } from './contract.js';
 
 /**
  * The adapter for plain Node apps: a request listener `(req, res)`, an `http.Server`, or a

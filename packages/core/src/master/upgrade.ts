@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import type { Logger } from '../logger.js';
 import { LISTEN_FDS_ENV } from './listeners.js';
-import type { Logger } from './logger.js';
 
 /** Environment variable naming the master that started this one with USR2. */
 export const PARENT_MASTER_ENV = 'TSUNICORN_PARENT_MASTER';

@@ -1,5 +1,5 @@
 import { flagsOf } from './help.js';
-import { type Section, type SettingSpec, sections, settingEntries } from './settings/index.js';
+import { type Section, type SettingSpec, sections, settingEntries } from './index.js';
 
 /** docs/settings.md, generated from the settings table; a test fails when the file is stale. */
 export function settingsMarkdown(): string {

@@ -1,6 +1,6 @@
+import { TsuError } from '../errors.js';
 import { type ParsedArgv, parseArgv, type RawValue, splitCommandLine } from './argv.js';
-import { findConfigFile, loadConfigFile } from './config-file.js';
-import { TsuError } from './errors.js';
+import { findConfigFile, loadConfigFile } from './file.js';
 import {
   type SettingName,
   type SettingSpec,
@@ -9,7 +9,7 @@ import {
   settingEntries,
   settingsTable,
   type UserConfig,
-} from './settings/index.js';
+} from './index.js';
 import { nearest } from './suggest.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
-import type { Logger } from './logger.js';
-import type { Settings } from './settings/index.js';
-import type { WarmupRequest, WorkerInfo } from './types.js';
+import type { Logger } from '../logger.js';
+import type { Settings } from '../settings/index.js';
+import type { WarmupRequest, WorkerInfo } from '../types.js';
 
 /** A route an adapter found in the framework's router. */
 export interface DiscoveredRoute {

@@ -1,7 +1,7 @@
 import { existsSync, unlinkSync } from 'node:fs';
 import { connect, createServer, type ListenOptions, type Server, type Socket } from 'node:net';
-import type { BindAddress } from './bind.js';
-import { TsuError } from './errors.js';
+import { TsuError } from '../errors.js';
+import type { BindAddress } from '../settings/bind.js';
 
 /** Picks the worker that gets the next connection; false when none can take it now. */
 export type Dispatch = (socket: Socket) => boolean;

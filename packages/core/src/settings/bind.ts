@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { SettingValueError } from './settings/define.js';
+import { SettingValueError } from './define.js';
 
 /** A parsed bind address: a TCP host and port, or a Unix socket path. */
 export type BindAddress =

@@ -1,4 +1,4 @@
-import type { Logger } from './logger.js';
+import type { Logger } from '../logger.js';
 import type { WorkerHandle } from './worker-handle.js';
 
 /** A worker that served this long before it crashed resets its slot's crash streak. */

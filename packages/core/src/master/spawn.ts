@@ -1,8 +1,8 @@
 import { fork } from 'node:child_process';
-import { serializableSettings } from './config.js';
-import type { Settings } from './settings/index.js';
+import { WorkerEnv } from '../protocol/handover.js';
+import type { Settings } from '../settings/index.js';
+import { serializableSettings } from '../settings/resolve.js';
 import { WorkerHandle } from './worker-handle.js';
-import { WorkerEnv } from './worker-settings.js';
 
 /** What the master needs to start a worker process. */
 export interface WorkerCommand {

@@ -1,12 +1,12 @@
 import { Agent, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { hasPathParameters, type ServedApp } from './adapter.js';
-import { describeError, TsuError } from './errors.js';
-import type { Logger } from './logger.js';
-import type { WarmupSummary } from './protocol.js';
-import type { Settings } from './settings/index.js';
-import type { WarmupContext, WarmupRequest, WarmupResponse, WorkerInfo } from './types.js';
+import { hasPathParameters, type ServedApp } from '../adapter/contract.js';
+import { describeError, TsuError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { WarmupSummary } from '../protocol/messages.js';
+import type { Settings } from '../settings/index.js';
+import type { WarmupContext, WarmupRequest, WarmupResponse, WorkerInfo } from '../types.js';
 
 /** Header every warm-up request carries, so an app can skip side effects for it. */
 export const WARMUP_HEADER = 'x-tsunicorn-warmup';

@@ -5,16 +5,16 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
-import { describeError, ExitCode, type ExitCodeValue } from './errors.js';
-import { runIsolatedHooks } from './hooks.js';
+import { describeError, ExitCode, type ExitCodeValue } from '../errors.js';
+import { runIsolatedHooks } from '../hooks.js';
+import type { Logger } from '../logger.js';
+import { DRAIN_SPREAD_MS, parseWorkerMessage, sendToWorker, type WorkerMessage } from '../protocol/messages.js';
+import type { Settings } from '../settings/index.js';
+import type { MasterInfo, WorkerExitInfo } from '../types.js';
 import { Listeners } from './listeners.js';
-import type { Logger } from './logger.js';
-import { DRAIN_SPREAD_MS, parseWorkerMessage, sendToWorker, type WorkerMessage } from './protocol.js';
 import { Reload } from './reload.js';
-import type { Settings } from './settings/index.js';
 import { type Slot, Slots } from './slots.js';
 import { spawnWorker, type WorkerCommand } from './spawn.js';
-import type { MasterInfo, WorkerExitInfo } from './types.js';
 import { startNewMaster } from './upgrade.js';
 import type { WorkerHandle } from './worker-handle.js';
 

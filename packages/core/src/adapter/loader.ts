@@ -1,10 +1,10 @@
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Adapter } from './adapter.js';
+import { describeError, TsuError } from '../errors.js';
+import type { Adapter } from './contract.js';
 import { detectFramework, type Framework } from './detect.js';
-import { describeError, TsuError } from './errors.js';
-import { nodeAdapter } from './node-adapter.js';
+import { nodeAdapter } from './node.js';
 
 /** An adapter package's entry, as the CLI uses it. */
 interface AdapterModule {

@@ -1,6 +1,6 @@
-import { loadConfigFile } from './config-file.js';
-import { type SettingName, type Settings, settingEntries, type UserConfig } from './settings/index.js';
-import type { WorkerInfo } from './types.js';
+import { loadConfigFile } from '../settings/file.js';
+import { type SettingName, type Settings, settingEntries, type UserConfig } from '../settings/index.js';
+import type { WorkerInfo } from '../types.js';
 
 /** Environment variables the master sets for each worker. */
 export const WorkerEnv = {

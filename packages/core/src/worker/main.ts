@@ -1,6 +1,6 @@
 /** Entry of the workers the `tsunicorn` CLI spawns: loads the APP the settings name. */
-import { adapterFor, importApp } from './app-loader.js';
-import { runWorker } from './worker.js';
+import { adapterFor, importApp } from '../adapter/loader.js';
+import { runWorker } from './runtime.js';
 
 await runWorker({
   async makeAdapter(settings) {

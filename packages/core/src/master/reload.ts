@@ -1,5 +1,5 @@
-import type { Logger } from './logger.js';
-import type { Settings } from './settings/index.js';
+import type { Logger } from '../logger.js';
+import type { Settings } from '../settings/index.js';
 import type { Slots } from './slots.js';
 
 /**

@@ -2,8 +2,8 @@ import type { ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { type HangReport, sendToWorker, type WarmupSummary } from './protocol.js';
-import type { WorkerExitInfo, WorkerInfo } from './types.js';
+import { type HangReport, sendToWorker, type WarmupSummary } from '../protocol/messages.js';
+import type { WorkerExitInfo, WorkerInfo } from '../types.js';
 
 /** Where a worker is in its life, as the master sees it. */
 export type WorkerPhase = 'booting' | 'ready' | 'draining';
