@@ -15,6 +15,7 @@ import { DIAGNOSTICS_FD, type MasterMessage, parseMasterMessage, sendToMaster, t
 import type { Settings, UserConfig } from '../settings/index.js';
 import type { WorkerInfo } from '../types.js';
 import { AccessLog } from './access-log.js';
+import { adoptConnection } from './connection.js';
 import { runWarmup } from './warmup.js';
 
 /** True in a process the tsunicorn master spawned as a worker. */
@@ -225,7 +226,7 @@ class WorkerRuntime {
       socket.destroy();
       return;
     }
-    this.app.server.emit('connection', socket);
+    adoptConnection(this.app.server, socket);
   }
 
   private askRetire(reason: string): void {
