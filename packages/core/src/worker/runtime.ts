@@ -15,7 +15,9 @@ import { DIAGNOSTICS_FD, type MasterMessage, parseMasterMessage, sendToMaster, t
 import type { Settings, UserConfig } from '../settings/index.js';
 import type { WorkerInfo } from '../types.js';
 import { AccessLog } from './access-log.js';
+import { watchAppListen } from './app-listen.js';
 import { adoptConnection } from './connection.js';
+import { applyServerTimeouts } from './server-timeouts.js';
 import { runWarmup } from './warmup.js';
 
 /** True in a process the tsunicorn master spawned as a worker. */
@@ -57,6 +59,7 @@ class WorkerRuntime {
   private accessLog: AccessLog | null = null;
   private readonly ticks = new Int32Array(new SharedArrayBuffer(4));
   private readonly maxRequests: number;
+  private readonly listenWatch;
 
   constructor(
     private readonly worker: WorkerInfo,
@@ -64,6 +67,7 @@ class WorkerRuntime {
     private readonly log: Logger,
   ) {
     this.maxRequests = settings.maxRequests > 0 ? settings.maxRequests + randomJitter(settings.maxRequestsJitter) : 0;
+    this.listenWatch = watchAppListen(log);
   }
 
   async start(makeAdapter: () => Adapter | Promise<Adapter>): Promise<void> {
@@ -103,11 +107,7 @@ class WorkerRuntime {
   /** Applies the timeout settings and tracks connections, before warm-up. */
   private configureServer(app: ServedApp): void {
     const { server } = app;
-    if (!app.ownsServerTimeouts) {
-      server.keepAliveTimeout = this.settings.keepAlive * 1000;
-      server.requestTimeout = this.settings.requestTimeout * 1000;
-      server.headersTimeout = Math.min(this.settings.headersTimeout * 1000, server.requestTimeout || Number.MAX_SAFE_INTEGER);
-    }
+    if (!app.ownsServerTimeouts) applyServerTimeouts(server, this.settings);
     server.on('connection', (socket: Socket) => this.track(socket));
   }
 
@@ -165,10 +165,12 @@ class WorkerRuntime {
     const { server } = app;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen({ port: 0, host: '127.0.0.1' }, () => {
-        server.off('error', reject);
-        resolve();
-      });
+      this.listenWatch.ownListen(() =>
+        server.listen({ port: 0, host: '127.0.0.1' }, () => {
+          server.off('error', reject);
+          resolve();
+        }),
+      );
     });
     try {
       await app.prepare?.();
