@@ -98,6 +98,15 @@ describe('a node:http app', () => {
     expect(tsu).toEqual(plain);
   });
 
+  it("emits no 'close' on the app's server while it serves", async () => {
+    const [plain, tsu] = await onBoth(pair, async (target) => {
+      const { responses } = await exchange(target, [request('GET', '/lifecycle')]);
+      return JSON.parse(responses[0]!.body.toString()) as unknown;
+    });
+    expect(plain).toEqual({ closed: 0 });
+    expect(tsu).toEqual(plain);
+  });
+
   it('gives each connection the socket options the server asked for', async () => {
     const [plain, tsu] = await onBoth(pair, async (target) => {
       const { responses } = await exchange(target, [request('GET', '/socket-options')]);
@@ -268,6 +277,16 @@ describe('a Nest app that streams', () => {
   ])('answers %s as plain listen() does', async (_name, bytes) => {
     const plain = await compareExchange(pair, [bytes]);
     expect(plain.responses[0]!.status).toBe(200);
+  });
+});
+
+describe("the app's server at shutdown", () => {
+  it("emits 'close' once when a worker stops, as server.close() would", async () => {
+    const served = await serveTsunicorn('node-http.cjs');
+    await exchange(served.target, [request('GET', '/pieces')]);
+    served.server.signal('SIGTERM');
+    expect(await served.server.waitForExit()).toBe(0);
+    expect(served.server.log.match(/PARITY: server closed \(\d+\)/g)).toEqual(['PARITY: server closed (1)']);
   });
 });
 

@@ -17,7 +17,7 @@ writeFileSync(file, FILE_BYTES);
 const BIG = Buffer.alloc(5 * 1024 * 1024, 'big body\n');
 const TEXT = 'compressible text, '.repeat(2000);
 
-const state = { aborted: 0, connections: 0, dropped: 0 };
+const state = { aborted: 0, connections: 0, dropped: 0, closed: 0, listening: 0 };
 const sockets = new WebSocketServer({ noServer: true });
 
 const routes = {
@@ -127,6 +127,7 @@ const routes = {
     server.maxConnections = null;
     res.end(JSON.stringify({ dropped: state.dropped }));
   },
+  'GET /lifecycle': (_req, res) => res.end(JSON.stringify({ closed: state.closed })),
   'GET /connections': (req, res) => {
     req.socket.server.getConnections((err, open) => {
       res.end(JSON.stringify({ seenByListener: state.connections > 0, open: err ? String(err) : open }));
@@ -151,6 +152,11 @@ server.on('connection', () => {
 });
 server.on('drop', () => {
   state.dropped++;
+});
+// An app may release resources when its server closes: that must happen at shutdown only.
+server.on('close', () => {
+  state.closed++;
+  console.log(`PARITY: server closed (${state.closed})`);
 });
 
 server.on('upgrade', (req, socket, head) => {

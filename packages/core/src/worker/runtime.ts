@@ -4,7 +4,7 @@
  * "ready" does the master hand it connections.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Server as NetServer, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { Worker } from 'node:worker_threads';
 import type { Adapter, ServedApp } from '../adapter/contract.js';
 import { describeError, ExitCode, isTsuError, TsuError } from '../errors.js';
@@ -17,6 +17,7 @@ import type { WorkerInfo } from '../types.js';
 import { AccessLog } from './access-log.js';
 import { watchAppListen } from './app-listen.js';
 import { adoptConnection } from './connection.js';
+import { announceClose, closePrivately, listenPrivately } from './private-listener.js';
 import { applyServerTimeouts } from './server-timeouts.js';
 import { runWarmup } from './warmup.js';
 
@@ -163,22 +164,15 @@ class WorkerRuntime {
   /** Listens on a private loopback port, runs the warm-up engine, and closes that listener. */
   private async warm(app: ServedApp) {
     const { server } = app;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      this.listenWatch.ownListen(() =>
-        server.listen({ port: 0, host: '127.0.0.1' }, () => {
-          server.off('error', reject);
-          resolve();
-        }),
-      );
-    });
+    await this.listenWatch.ownListen(() => listenPrivately(server));
     try {
       await app.prepare?.();
       return await runWarmup({ app, settings: this.settings, log: this.log, worker: this.worker });
     } finally {
-      // Close the private listener only. http.Server#close would also stop the timer that
-      // enforces headers and request timeouts on the connections we serve from now on.
-      NetServer.prototype.close.call(server);
+      closePrivately(server);
+      server.once('close', () => {
+        this.serverClosed = true;
+      });
     }
   }
 
@@ -256,6 +250,8 @@ class WorkerRuntime {
   }
 
   private finishing = false;
+  /** The app's server emitted 'close' (its framework closed it) since it began serving. */
+  private serverClosed = false;
   private closeAt = new WeakMap<Socket, number>();
 
   /**
@@ -279,6 +275,7 @@ class WorkerRuntime {
     this.finishing = true;
     try {
       await this.app?.close();
+      if (this.app) await announceClose(this.app.server, this.serverClosed);
     } catch (err) {
       this.log.error(`App close failed: ${describeError(err).stack}`);
     }
