@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { runCtl } from './ctl.js';
 import { ExitCode, isTsuError } from './errors.js';
 import { loadSettingsFrom, runMasterFromCli, version } from './master/main.js';
 /**
@@ -9,6 +10,7 @@ import { parseArgv } from './settings/argv.js';
 import { helpText, printConfig } from './settings/help.js';
 
 async function main(argv: string[]): Promise<void> {
+  if (argv[0] === 'ctl') return void process.exit(await runCtl(argv.slice(1)));
   const parsed = parseArgv(argv);
   if (parsed.help) return void process.stdout.write(helpText());
   if (parsed.version) return void process.stdout.write(`tsunicorn ${await version()} (Node ${process.version})\n`);

@@ -17,6 +17,10 @@ export const ExitCode = {
   APP_LOAD: 4,
   /** A bind address is in use, not permitted, or cannot be resolved. */
   BIND: 5,
+  /** `tsunicorn ctl`: the master refused the action or it failed (a reload whose new code does not boot). */
+  CTL_FAILED: 6,
+  /** `tsunicorn ctl`: no master answers on the control socket. */
+  CTL_UNREACHABLE: 7,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
@@ -32,6 +36,11 @@ const codes = {
   TSU_ERR_ADAPTER_MISSING: ExitCode.APP_LOAD,
   TSU_ERR_WARMUP: ExitCode.WORKER_BOOT,
   TSU_ERR_HOOK: ExitCode.WORKER_BOOT,
+  TSU_ERR_PRIVILEGES: ExitCode.CONFIG,
+  TSU_ERR_ADMIN_BIND: ExitCode.BIND,
+  TSU_ERR_SOCKET_ACTIVATION: ExitCode.BIND,
+  TSU_ERR_CTL_FAILED: ExitCode.CTL_FAILED,
+  TSU_ERR_CTL_UNREACHABLE: ExitCode.CTL_UNREACHABLE,
 } as const satisfies Record<string, ExitCodeValue>;
 
 /** A stable error code. */

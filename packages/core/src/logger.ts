@@ -1,5 +1,5 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
-import type { LogLevel } from './settings/index.js';
+import type { LogFormat, LogLevel } from './settings/index.js';
 
 const levelRank: Record<LogLevel, number> = { debug: 10, info: 20, warning: 30, error: 40, critical: 50 };
 
@@ -31,17 +31,37 @@ export function formatTimestamp(date: Date): string {
   return `${local.toISOString().slice(0, 19).replace('T', ' ')} ${zone}`;
 }
 
+/** Which worker a log line comes from; a master's lines carry none. */
+export interface LogIdentity {
+  readonly worker: number;
+  readonly generation: number;
+}
+
+/** pino's numeric levels, so pino-pretty and log shippers read our JSON lines as pino's. */
+const pinoLevel: Record<string, number> = { DEBUG: 20, INFO: 30, WARNING: 40, ERROR: 50, CRITICAL: 60 };
+
+/** One JSON log line with pino's field names (time in ms since the epoch, numeric level, msg). */
+export function jsonLine(level: number, fields: Record<string, unknown>, msg: string): string {
+  return `${JSON.stringify({ level, time: Date.now(), pid: process.pid, ...fields, msg })}\n`;
+}
+
 /**
  * Creates the error log writing to `file` ("-" is stderr). Writes are synchronous so that a
  * line logged just before a crash or an exit is never lost; the error log is not on the
- * request path. Levels below `level` are no-op functions.
+ * request path. Levels below `level` are no-op functions. `format` 'json' writes one JSON
+ * object per line (see jsonLine) instead of gunicorn's text.
  */
-export function createLogger(file: string, level: LogLevel, tag = ''): Logger {
+export function createLogger(file: string, level: LogLevel, identity?: LogIdentity, format: LogFormat = 'text'): Logger {
   let fd = openLog(file);
+  const tag = identity ? ` [worker ${identity.worker}, gen ${identity.generation}]` : '';
+  const fields = identity ? { worker: identity.worker, generation: identity.generation } : {};
+  const formatLine =
+    format === 'json'
+      ? (name: string, message: string) => jsonLine(pinoLevel[name]!, fields, message)
+      : (name: string, message: string) => `[${formatTimestamp(new Date())}] [${process.pid}] [${name}]${tag} ${message}\n`;
   const write = (name: string) => (message: string) => {
-    const line = `[${formatTimestamp(new Date())}] [${process.pid}] [${name}]${tag ? ` ${tag}` : ''} ${message}\n`;
     try {
-      writeSync(fd, line);
+      writeSync(fd, formatLine(name, message));
     } catch {
       // A closed or full log must never take the server down.
     }

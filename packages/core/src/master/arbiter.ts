@@ -12,7 +12,9 @@ import { DRAIN_SPREAD_MS, parseWorkerMessage, sendToWorker, type WorkerMessage }
 import type { Settings } from '../settings/index.js';
 import type { MasterInfo, WorkerExitInfo } from '../types.js';
 import { Listeners } from './listeners.js';
+import { Operations } from './operations.js';
 import { Reload } from './reload.js';
+import type { ActionResult, ServerControls, ServerStatus } from './server-status.js';
 import { type Slot, Slots } from './slots.js';
 import { spawnWorker, type WorkerCommand } from './spawn.js';
 import { startNewMaster } from './upgrade.js';
@@ -43,7 +45,7 @@ export interface ArbiterOptions {
 
 type State = 'starting' | 'running' | 'stopping';
 
-export class Arbiter {
+export class Arbiter implements ServerControls {
   settings: Settings;
   readonly log: Logger;
   private state: State = 'starting';
@@ -64,12 +66,16 @@ export class Arbiter {
   /** WINCH handed serving to a new master: this one only waits for TERM. */
   private woundDown = false;
   private ready: WorkerHandle[] | null = null;
+  private readonly startedAt = Date.now();
+  /** Admin listener, control socket, systemd: idle unless configured. */
+  private readonly ops: Operations;
 
   constructor(private readonly options: ArbiterOptions) {
     this.settings = options.settings;
     this.log = options.log;
     this.target = options.settings.workers;
     this.listeners = new Listeners((socket) => this.dispatch(socket));
+    this.ops = new Operations(this, () => this.settings, this.log);
   }
 
   /** Binds, spawns the workers and serves until stopped. Resolves with the exit code. */
@@ -78,10 +84,28 @@ export class Arbiter {
     await this.hook('onStarting', this.settings.onStarting);
     await this.listeners.bind(this.settings.bind, this.settings.backlog);
     this.log.info(`Listening at: ${this.listeners.describe()} (${process.pid})`);
+    await this.ops.start();
     this.installSignals();
     this.timer = setInterval(() => this.tick(), 250);
     this.tick();
     return finished;
+  }
+
+  /** The master and its workers now, for `ctl status`, /readyz and /metrics. */
+  status(): ServerStatus {
+    const now = Date.now();
+    return {
+      pid: process.pid,
+      generation: this.generation,
+      state: this.state,
+      stopRequested: this.stopRequested,
+      woundDown: this.woundDown,
+      reloading: this.reloading !== null,
+      target: this.target,
+      waitingConnections: this.listeners.waitingCount,
+      uptimeMs: now - this.startedAt,
+      workers: [...this.workers].map((w) => this.ops.describe(w, now)).sort((a, b) => a.slot - b.slot || a.generation - b.generation),
+    };
   }
 
   /** What hooks see of the master. */
@@ -215,11 +239,13 @@ export class Arbiter {
     switch (message.tsu) {
       case 'heartbeat':
         worker.requests = message.requests;
+        this.ops.heartbeat(worker, message.stats);
         return;
       case 'ready':
         return this.onReady(worker, message.warmup);
       case 'retire':
         worker.retireReason ??= message.reason;
+        this.ops.retireAsked(worker, message.kind);
         this.ready = null;
         return this.tick();
       case 'boot-failed':
@@ -278,6 +304,7 @@ export class Arbiter {
     else this.log.error(line);
     const exit: WorkerExitInfo = { id: worker.id, pid: worker.pid, generation: worker.generation, exitCode: code, signal, reason };
     void this.hook('childExit', this.settings.childExit, exit);
+    this.ops.workerExited(worker, reason, this.generation, this.state === 'stopping');
     if (this.state === 'stopping') return this.checkStopped();
     if (reason === 'boot-failed') this.onBootFailure(worker, slot);
     else if (reason === 'crashed' || reason === 'killed') slot?.recordCrash(worker, this.log);
@@ -289,7 +316,7 @@ export class Arbiter {
       const appLoad = worker.bootFailure?.appLoad ?? false;
       const why = worker.bootFailure?.message.split('\n')[0] ?? `it exited before it was ready`;
       this.log.critical(`${appLoad ? 'App failed to load.' : 'Worker failed to boot.'} ${why}`);
-      return void this.stop(appLoad ? ExitCode.APP_LOAD : ExitCode.WORKER_BOOT, 'quick');
+      return void this.shutdown(appLoad ? ExitCode.APP_LOAD : ExitCode.WORKER_BOOT, 'quick');
     }
     if (this.reloading && worker.generation === this.reloading.generation) {
       return this.abortReload(worker.bootFailure?.message ?? `worker ${worker.id} exited before it was ready`);
@@ -302,26 +329,33 @@ export class Arbiter {
     this.state = 'running';
     process.title = `${this.settings.procName}: master [${this.settings.app ?? process.argv[1] ?? ''}]`;
     this.log.info(`Ready: ${this.target} worker(s) serving at ${this.listeners.describe()}`);
+    this.ops.started(this.status());
     void this.hook('whenReady', this.settings.whenReady);
   }
 
   // ── signals ────────────────────────────────────────────────────────────────────────
 
   /** HUP: a rolling reload to a new generation, replacing each worker only once its successor is warm. */
-  async reload(): Promise<void> {
-    if (!this.accepting('Reload')) return;
+  async reload(): Promise<ActionResult> {
+    const refused = this.refusal('Reload');
+    if (refused) return { ok: false, message: refused };
     let next: Settings;
     try {
       next = await this.options.rereadSettings();
     } catch (err) {
-      return this.log.error(`Reload refused, keeping the current config: ${describeError(err).message}`);
+      const message = `Reload refused, keeping the current config: ${describeError(err).message}`;
+      this.log.error(message);
+      return { ok: false, message };
     }
-    if (!this.accepting('Reload')) return;
+    const late = this.refusal('Reload');
+    if (late) return { ok: false, message: late };
     // If this HUP supersedes a reload in progress, a failure returns to the settings before both.
     const previous = this.reloading?.previous ?? this.settings;
     this.reloading?.supersede(this.slots);
     this.generation++;
-    this.reloading = new Reload(this.generation, previous, this.log);
+    const reload = new Reload(this.generation, previous, this.log);
+    this.reloading = reload;
+    this.ops.reloadStarted(reload.outcome);
     this.settings = next;
     await this.hook('onReload', this.settings.onReload);
     this.reloading?.markOld(this.slots);
@@ -330,6 +364,8 @@ export class Arbiter {
       `Reloading: gen ${this.generation}, replacing ${this.slots.size} worker(s), ${this.settings.reloadConcurrency} at a time`,
     );
     this.tick();
+    const { result, message } = await reload.outcome;
+    return { ok: result === 'ok', message };
   }
 
   private checkReloaded(): void {
@@ -347,6 +383,11 @@ export class Arbiter {
 
   /** Whether the server takes a reload, scaling or upgrade now; logs why not. */
   private accepting(what: string): boolean {
+    return this.refusal(what) === null;
+  }
+
+  /** Why the server does not take a reload, scaling or upgrade now (logged), or null. */
+  private refusal(what: string): string | null {
     const why =
       this.state !== 'running'
         ? 'the server is not running'
@@ -355,28 +396,32 @@ export class Arbiter {
           : this.woundDown
             ? 'a new master serves (WINCH)'
             : null;
-    if (why) this.log.warning(`${what} ignored: ${why}`);
-    return why === null;
+    if (why === null) return null;
+    const message = `${what} ignored: ${why}`;
+    this.log.warning(message);
+    return message;
   }
 
   /** TERM: stop accepting, let every worker finish its requests, exit 0. */
   async stopGracefully(): Promise<void> {
     if (this.state === 'stopping' || this.stopRequested) return;
     this.stopRequested = true;
+    this.ops.stopping();
     if (this.settings.shutdownDelay > 0) {
       this.log.info(`Shutdown delay: still accepting for ${this.settings.shutdownDelay}s`);
       await new Promise((r) => setTimeout(r, this.settings.shutdownDelay * 1000));
     }
-    await this.stop(ExitCode.OK, 'graceful');
+    await this.shutdown(ExitCode.OK, 'graceful');
   }
 
   /** INT/QUIT: stop at once. */
   async stopQuickly(): Promise<void> {
-    await this.stop(ExitCode.OK, 'quick');
+    await this.shutdown(ExitCode.OK, 'quick');
   }
 
-  private async stop(code: ExitCodeValue, how: 'graceful' | 'quick'): Promise<void> {
+  private async shutdown(code: ExitCodeValue, how: 'graceful' | 'quick'): Promise<void> {
     if (this.state === 'stopping') return;
+    if (!this.stopRequested) this.ops.stopping();
     this.state = 'stopping';
     this.exitCode = code;
     this.listeners.close();
@@ -393,18 +438,36 @@ export class Arbiter {
     if (this.timer) clearInterval(this.timer);
     void this.hook('onExit', this.settings.onExit).then(() => {
       this.log.info('Shutting down: Master');
-      this.done(this.exitCode);
+      return this.ops.close().then(() => this.done(this.exitCode));
     });
   }
 
   /** TTIN/TTOU: one worker more or fewer (never below one); the count survives reloads. */
   scale(delta: number): void {
     if (!this.accepting(delta > 0 ? 'TTIN' : 'TTOU')) return;
+    this.resize(Math.max(1, this.target + delta));
+  }
+
+  /** `ctl scale N`: sets the worker count (at least one). */
+  scaleTo(workers: number): ActionResult {
+    const refused = this.refusal('Scale');
+    if (refused) return { ok: false, message: refused };
+    this.resize(Math.max(1, workers));
+    this.tick();
+    return { ok: true, message: `workers: ${this.target}` };
+  }
+
+  private resize(target: number): void {
     const old = this.target;
-    this.target = Math.max(1, this.target + delta);
-    if (this.target === old) return this.log.info(`Keeping ${old} worker(s): never fewer than one`);
+    this.target = target;
+    if (this.target === old) return this.log.info(`Keeping ${old} worker(s)${old === 1 ? ': never fewer than one' : ''}`);
     this.log.info(`Workers: ${old} -> ${this.target}`);
     void this.hook('nworkersChanged', this.settings.nworkersChanged, this.target, old);
+  }
+
+  /** `ctl stop`: TERM's graceful stop, or INT's quick one. */
+  stop(how: 'graceful' | 'quick'): void {
+    void (how === 'graceful' ? this.stopGracefully() : this.stopQuickly());
   }
 
   /** USR2: start a new master with the listening sockets (upgrade tsunicorn or Node). */
@@ -415,7 +478,9 @@ export class Arbiter {
     }
     this.newMaster = startNewMaster(this.listeners.fds(), this.log, () => {
       this.newMaster = null;
+      this.ops.upgrading(false);
     });
+    this.ops.upgrading(true);
   }
 
   /**

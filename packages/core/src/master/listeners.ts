@@ -2,6 +2,7 @@ import { existsSync, unlinkSync } from 'node:fs';
 import { connect, createServer, type ListenOptions, type Server, type Socket } from 'node:net';
 import { TsuError } from '../errors.js';
 import type { BindAddress } from '../settings/bind.js';
+import { takeActivatedFds } from './systemd.js';
 
 /** Picks the worker that gets the next connection; false when none can take it now. */
 export type Dispatch = (socket: Socket) => boolean;
@@ -24,8 +25,11 @@ export class Listeners {
   /** Binds every address, or throws TSU_ERR_BIND naming the first that fails (and closes the rest). */
   async bind(addresses: readonly BindAddress[], backlog: number): Promise<void> {
     this.limit = backlog;
+    // A previous master's sockets (USR2) first, then systemd's (socket activation).
     const inherited = takeInheritedFds();
+    const activated = takeActivatedFds();
     if (inherited.length > 0) return this.adopt(inherited);
+    if (activated.length > 0) return this.adopt(activated);
     for (const address of addresses) {
       try {
         this.servers.push(await listen(address, backlog, (socket) => this.accept(socket)));
@@ -74,6 +78,11 @@ export class Listeners {
             : '?';
       })
       .join(', ');
+  }
+
+  /** Connections waiting for a ready worker. */
+  get waitingCount(): number {
+    return this.waiting.length;
   }
 
   /** Hands waiting connections to workers; called when a worker becomes ready. */

@@ -9,6 +9,7 @@ import type { Settings, UserConfig } from '../settings/index.js';
 import { readConfigFile, resolveSettings } from '../settings/resolve.js';
 import { Arbiter } from './arbiter.js';
 import { removePidfile, writePidfile } from './pidfile.js';
+import { checkPrivileges, chownLogFiles } from './privileges.js';
 import type { WorkerCommand } from './spawn.js';
 import { PARENT_MASTER_ENV } from './upgrade.js';
 
@@ -73,7 +74,9 @@ async function exitWith(prepare: (log: Logger) => Promise<Prepared>): Promise<ne
   try {
     const { settings, source, command } = await prepare(log);
     checkWritableFiles(settings);
-    log = createLogger(settings.errorLogfile, settings.logLevel);
+    const ids = checkPrivileges(settings);
+    if (ids) chownLogFiles(settings, ids);
+    log = createLogger(settings.errorLogfile, settings.logLevel, undefined, settings.logFormat);
     log.info(`Starting tsunicorn ${await version()} (Node ${process.version})`);
     process.title = `${settings.procName}: master`;
     pidfile = settings.pidfile;

@@ -1,5 +1,6 @@
 import type { Logger } from '../logger.js';
 import type { Settings } from '../settings/index.js';
+import type { ReloadOutcome } from './operations.js';
 import type { Slots } from './slots.js';
 
 /**
@@ -10,6 +11,9 @@ import type { Slots } from './slots.js';
 export class Reload {
   private readonly startedAt = Date.now();
   private reported = -1;
+  private settle!: (outcome: ReloadOutcome) => void;
+  /** Resolves once the reload is complete, has failed, or a newer one took over. */
+  readonly outcome = new Promise<ReloadOutcome>((resolve) => (this.settle = resolve));
 
   constructor(
     readonly generation: number,
@@ -33,22 +37,26 @@ export class Reload {
       this.log.info(`Reload gen ${this.generation}: ${this.reported}/${slots.size} workers warm and serving`);
     }
     if (pending > 0) return false;
-    this.log.info(`Reload to gen ${this.generation} complete in ${Date.now() - this.startedAt} ms`);
+    const message = `Reload to gen ${this.generation} complete in ${Date.now() - this.startedAt} ms`;
+    this.log.info(message);
+    this.settle({ result: 'ok', message });
     return true;
   }
 
   /** Removes the new generation's workers that are not serving yet and lets the old ones stay. */
   abort(slots: Slots, why: string): void {
     this.stop(slots);
-    this.log.error(
-      `Reload to gen ${this.generation} failed: ${why}. The running workers keep serving; fix the problem and send HUP again.`,
-    );
+    const message = `Reload to gen ${this.generation} failed: ${why}. The running workers keep serving; fix the problem and send HUP again.`;
+    this.log.error(message);
+    this.settle({ result: 'failed', message });
   }
 
   /** A newer HUP takes over: this reload's unready workers go, the newer one replaces the rest. */
   supersede(slots: Slots): void {
     this.stop(slots);
-    this.log.info(`Reload to gen ${this.generation} superseded by a newer HUP`);
+    const message = `Reload to gen ${this.generation} superseded by a newer HUP`;
+    this.log.info(message);
+    this.settle({ result: 'superseded', message });
   }
 
   private stop(slots: Slots): void {

@@ -4,6 +4,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
+import type { WorkerStats } from './worker-stats.js';
 
 /** One line of the warm-up report a worker sends with `ready`. */
 export interface WarmupSummary {
@@ -46,9 +47,12 @@ export type WorkerMessage =
   /** Boot failed; `appLoad` when the app itself could not be imported (exit code 4). */
   | { readonly tsu: 'boot-failed'; readonly appLoad: boolean; readonly message: string; readonly stack: string }
   /** Sent from the event loop while serving; a hung loop cannot send it. */
-  | { readonly tsu: 'heartbeat'; readonly requests: number }
+  | { readonly tsu: 'heartbeat'; readonly requests: number; readonly stats?: WorkerStats }
   /** The worker asks to be replaced (max-requests, max-memory); it keeps serving until drained. */
-  | { readonly tsu: 'retire'; readonly reason: string };
+  | { readonly tsu: 'retire'; readonly reason: string; readonly kind: RetireKind };
+
+/** Why a worker asks to be replaced: max-requests (recycle) or max-memory. */
+export type RetireKind = 'recycle' | 'memory';
 
 const masterTypes = new Set<MasterMessage['tsu']>(['conn', 'drain', 'quit', 'abort', 'reopen-logs']);
 const workerTypes = new Set<WorkerMessage['tsu']>(['loaded', 'ready', 'boot-failed', 'heartbeat', 'retire']);

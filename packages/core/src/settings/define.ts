@@ -14,6 +14,8 @@ export const sections = {
   app: 'Application',
   process: 'Process naming and files',
   logging: 'Logging',
+  operations: 'Operations: health, metrics, control',
+  privileges: 'Privileges, proxies and request limits',
   hooks: 'Server hooks',
 } as const;
 

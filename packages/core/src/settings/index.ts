@@ -1,10 +1,11 @@
 import type { SettingSpec } from './define.js';
 import { hookSettings } from './hooks.js';
+import { operationsSettings } from './operations.js';
 import { runtimeSettings } from './runtime.js';
 import { serverSettings } from './server.js';
 
 /** The settings table: every setting tsunicorn has, declared once. */
-export const settingsTable = { ...serverSettings, ...runtimeSettings, ...hookSettings } as const;
+export const settingsTable = { ...serverSettings, ...runtimeSettings, ...operationsSettings, ...hookSettings } as const;
 
 type Table = typeof settingsTable;
 export type SettingName = keyof Table;
@@ -20,6 +21,7 @@ export type UserConfig = { [K in SettingName]?: InOf<Table[K]> };
 
 export type { Section, SettingSpec } from './define.js';
 export { SettingValueError, sections } from './define.js';
+export type { LogFormat } from './operations.js';
 export type { LogLevel, WarmupFunction } from './runtime.js';
 export { DEFAULT_ACCESS_LOG_FORMAT } from './runtime.js';
 

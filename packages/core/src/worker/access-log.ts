@@ -1,6 +1,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { formatTimestamp } from '../logger.js';
+import { formatTimestamp, jsonLine } from '../logger.js';
+import type { WorkerInfo } from '../types.js';
 
 const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
@@ -53,6 +54,51 @@ export function compileAccessFormat(format: string): Atom {
   };
 }
 
+/**
+ * JSON field names for the format's atoms: pino-http's where it has one (responseTime,
+ * remoteAddress…), else the name the atom's doc uses. Headers become `req.NAME` and `res.NAME`.
+ */
+const fieldNames: Record<string, string> = {
+  h: 'remoteAddress',
+  l: 'ident',
+  u: 'user',
+  t: 'timestamp',
+  r: 'request',
+  m: 'method',
+  U: 'url',
+  q: 'query',
+  H: 'protocol',
+  s: 'statusCode',
+  b: 'contentLength',
+  B: 'bytes',
+  f: 'referer',
+  a: 'userAgent',
+  D: 'responseTimeUs',
+  M: 'responseTime',
+  L: 'responseTimeSeconds',
+  p: 'workerPid',
+};
+
+type Fields = (req: IncomingMessage, res: ServerResponse, micros: number) => Record<string, string | number>;
+
+/** Compiles a format into a builder of the JSON fields its atoms name, once. */
+export function compileAccessFields(format: string): Fields {
+  const parts: [string, Atom][] = [];
+  for (const m of format.matchAll(/%\((\{([^}]+)\}([io])|[a-zA-Z])\)s/g)) {
+    const name = m[2] !== undefined ? `${m[3] === 'i' ? 'req' : 'res'}.${m[2].toLowerCase()}` : (fieldNames[m[1]!] ?? m[1]!);
+    parts.push([name, atomFor(m[1]!, m[2], m[3])]);
+  }
+  const numeric = new Set(['statusCode', 'responseTime', 'responseTimeUs', 'bytes']);
+  return (req, res, micros) => {
+    const fields: Record<string, string | number> = {};
+    for (const [name, atom] of parts) {
+      const value = atom(req, res, micros);
+      fields[name] = numeric.has(name) ? Number(value) : value;
+    }
+    return fields;
+  };
+}
+
 function atomFor(key: string, header: string | undefined, side: string | undefined): Atom {
   if (header !== undefined) {
     const name = header.toLowerCase();
@@ -66,12 +112,14 @@ export class AccessLog {
   private stream: WriteStream | NodeJS.WriteStream;
   private readonly line: Atom;
 
+  /** `json`: the worker whose lines these are, to write JSON lines; null writes text. */
   constructor(
     private readonly file: string,
     format: string,
     private readonly onError: (err: Error) => void,
+    json: WorkerInfo | null = null,
   ) {
-    this.line = compileAccessFormat(format);
+    this.line = json ? jsonAccessLine(compileAccessFields(format), json) : textAccessLine(compileAccessFormat(format));
     this.stream = this.open();
   }
 
@@ -80,7 +128,7 @@ export class AccessLog {
     const start = process.hrtime.bigint();
     res.once('finish', () => {
       const micros = Number(process.hrtime.bigint() - start) / 1000;
-      this.stream.write(`${this.line(req, res, micros)}\n`);
+      this.stream.write(this.line(req, res, micros));
     });
   }
 
@@ -102,4 +150,14 @@ export class AccessLog {
     if (this.file === '-') return process.stdout;
     return createWriteStream(this.file, { flags: 'a' }).on('error', this.onError);
   }
+}
+
+/** One pino-style JSON line per request: the worker's identity, the format's fields, a short msg. */
+function jsonAccessLine(fields: Fields, worker: WorkerInfo): Atom {
+  return (req, res, micros) =>
+    jsonLine(30, { worker: worker.id, generation: worker.generation, ...fields(req, res, micros) }, 'request completed');
+}
+
+function textAccessLine(line: Atom): Atom {
+  return (req, res, micros) => `${line(req, res, micros)}\n`;
 }

@@ -11,13 +11,23 @@ import { describeError, ExitCode, isTsuError, TsuError } from '../errors.js';
 import { runBootHooks, runIsolatedHooks } from '../hooks.js';
 import { createLogger, type Logger } from '../logger.js';
 import { loadWorkerSettings, readWorkerIdentity, WorkerEnv } from '../protocol/handover.js';
-import { DIAGNOSTICS_FD, type MasterMessage, parseMasterMessage, sendToMaster, type WarmupSummary } from '../protocol/messages.js';
+import {
+  DIAGNOSTICS_FD,
+  type MasterMessage,
+  parseMasterMessage,
+  type RetireKind,
+  sendToMaster,
+  type WarmupSummary,
+} from '../protocol/messages.js';
 import type { Settings, UserConfig } from '../settings/index.js';
 import type { WorkerInfo } from '../types.js';
 import { AccessLog } from './access-log.js';
 import { watchAppListen } from './app-listen.js';
 import { adoptConnection } from './connection.js';
 import { announceClose, closePrivately, listenPrivately } from './private-listener.js';
+import { dropPrivileges } from './privileges.js';
+import { guardRequestLimits } from './request-limits.js';
+import { RequestMetrics } from './request-metrics.js';
 import { applyServerTimeouts } from './server-timeouts.js';
 import { runWarmup } from './warmup.js';
 
@@ -42,7 +52,17 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   } catch (err) {
     return reportBootFailure(err);
   }
-  const log = createLogger(settings.errorLogfile, settings.logLevel, `[worker ${worker.id}, gen ${worker.generation}]`);
+  const log = createLogger(
+    settings.errorLogfile,
+    settings.logLevel,
+    { worker: worker.id, generation: worker.generation },
+    settings.logFormat,
+  );
+  try {
+    dropPrivileges(settings);
+  } catch (err) {
+    return reportBootFailure(err);
+  }
   await new WorkerRuntime(worker, settings, log).start(() => options.makeAdapter(settings));
 }
 
@@ -58,6 +78,8 @@ class WorkerRuntime {
   /** Boot failed and was reported: the exit code is the boot failure's. */
   private failed = false;
   private accessLog: AccessLog | null = null;
+  /** Per-request figures for /metrics; null (and nothing on the request path) when the admin listener is off. */
+  private metrics: RequestMetrics | null = null;
   private readonly ticks = new Int32Array(new SharedArrayBuffer(4));
   private readonly maxRequests: number;
   private readonly listenWatch;
@@ -125,16 +147,21 @@ class WorkerRuntime {
       // A draining worker answers with `Connection: close`, so busy keep-alive clients move to
       // another worker after their current response instead of being reset later.
       if (noKeepAlive || (this.draining && this.dueToClose(res.socket))) res.shouldKeepAlive = false;
-      if (this.requests === this.maxRequests) this.askRetire(`served ${this.requests} requests (max-requests)`);
+      if (this.requests === this.maxRequests) this.askRetire(`served ${this.requests} requests (max-requests)`, 'recycle');
     });
   }
 
   /** Access log and per-request hooks: attached only when configured, so they cost nothing when off. */
   private installRequestExtras(app: ServedApp): void {
     const { accessLogfile, accessLogFormat, preRequest, postRequest } = this.settings;
+    guardRequestLimits(app.server, this.settings);
+    if (this.settings.adminBind !== null) this.metrics = new RequestMetrics(app.server);
     if (accessLogfile !== null) {
-      const accessLog = new AccessLog(accessLogfile, accessLogFormat, (err) =>
-        this.log.error(`Access log ${accessLogfile}: ${err.message}`),
+      const accessLog = new AccessLog(
+        accessLogfile,
+        accessLogFormat,
+        (err) => this.log.error(`Access log ${accessLogfile}: ${err.message}`),
+        this.settings.logFormat === 'json' ? this.worker : null,
       );
       this.accessLog = accessLog;
       app.server.on('request', (req: IncomingMessage, res: ServerResponse) => accessLog.record(req, res));
@@ -225,11 +252,11 @@ class WorkerRuntime {
     adoptConnection(this.app.server, socket);
   }
 
-  private askRetire(reason: string): void {
+  private askRetire(reason: string, kind: RetireKind): void {
     if (this.retireAsked || this.draining) return;
     this.retireAsked = true;
     this.log.info(`Worker ${this.worker.id} asks to be replaced: ${reason}`);
-    sendToMaster({ tsu: 'retire', reason });
+    sendToMaster({ tsu: 'retire', reason, kind });
   }
 
   /**
@@ -284,6 +311,8 @@ class WorkerRuntime {
 
   private async quit(): Promise<void> {
     await runIsolatedHooks(this.settings.workerInt, [this.worker], { name: 'workerInt', timeoutMs: 2000, log: this.log });
+    // Buffered access log lines are written before the process goes.
+    await this.accessLog?.close();
     process.exit(ExitCode.OK);
   }
 
@@ -314,7 +343,8 @@ class WorkerRuntime {
     const intervalMs = heartbeatInterval(this.settings.timeout);
     setInterval(() => {
       Atomics.add(this.ticks, 0, 1);
-      sendToMaster({ tsu: 'heartbeat', requests: this.requests });
+      const stats = this.metrics?.report();
+      sendToMaster(stats ? { tsu: 'heartbeat', requests: this.requests, stats } : { tsu: 'heartbeat', requests: this.requests });
       this.checkMemory();
     }, intervalMs).unref();
   }
@@ -323,7 +353,7 @@ class WorkerRuntime {
     const limit = this.settings.maxMemory;
     if (limit === 0 || this.retireAsked) return;
     const rss = process.memoryUsage.rss();
-    if (rss > limit) this.askRetire(`RSS ${formatBytes(rss)} is over max-memory ${formatBytes(limit)}`);
+    if (rss > limit) this.askRetire(`RSS ${formatBytes(rss)} is over max-memory ${formatBytes(limit)}`, 'memory');
   }
 
   private startWatchdog(): void {
