@@ -18,6 +18,10 @@ export interface StartOptions {
   readonly env?: Record<string, string>;
   /** Run this script instead of the CLI (drop-in listen()). */
   readonly script?: string;
+  /** Run this program with `args` instead of node (a shell that sets the environment, then execs node). */
+  readonly command?: string;
+  /** Descriptors the process gets as fd 3, 4…: listening sockets for socket activation. */
+  readonly fds?: readonly number[];
 }
 
 const started = new Set<RunningServer>();
@@ -31,11 +35,11 @@ export class RunningServer {
   private readonly waiters = new Set<() => void>();
 
   constructor(options: StartOptions) {
-    const argv = options.script ? [options.script, ...options.args] : [CLI, ...options.args];
-    this.child = spawn(process.execPath, argv, {
+    const argv = options.command ? [...options.args] : options.script ? [options.script, ...options.args] : [CLI, ...options.args];
+    this.child = spawn(options.command ?? process.execPath, argv, {
       cwd: options.cwd ?? ROOT,
       env: { ...process.env, TSUNICORN_LOG_LEVEL: 'debug', ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe', ...(options.fds ?? [])],
     });
     const append = (chunk: Buffer) => {
       this.log += chunk.toString();
