@@ -11,6 +11,7 @@ import { isWorkerProcess, runWorker } from './worker/runtime.js';
 export type { Adapter, BuildContext, DiscoveredRoute, ServedApp } from './adapter/contract.js';
 export { hasPathParameters } from './adapter/contract.js';
 export { detectFramework, type Framework } from './adapter/detect.js';
+export { trustedProxies } from './adapter/proxy.js';
 export { ExitCode, isTsuError, TsuError, type TsuErrorCode } from './errors.js';
 export type { Logger } from './logger.js';
 export type { WarmupSummary } from './protocol/messages.js';

@@ -8,6 +8,7 @@ import { TsuError } from '@tsunicorn/core';
 export interface ExpressApp {
   (req: IncomingMessage, res: ServerResponse): void;
   get(setting: string): unknown;
+  set(setting: string, value: unknown): unknown;
   render(name: string, locals: object, callback: (err: Error | null, html?: string) => void): void;
 }
 

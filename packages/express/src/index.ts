@@ -4,7 +4,7 @@
  * then takes traffic.
  */
 import { createServer } from 'node:http';
-import { type Adapter, type BuildContext, type ServedApp, serve, type UserConfig } from '@tsunicorn/core';
+import { type Adapter, type BuildContext, type ServedApp, serve, trustedProxies, type UserConfig } from '@tsunicorn/core';
 import { type AppOrFactory, type ExpressApp, obtainApp } from './app.js';
 import { bodyWarmupRequests } from './body-warmup.js';
 import { type CheckedOptions, checkOptions, type ExpressAdapterOptions, splitListenOptions } from './options.js';
@@ -57,6 +57,9 @@ export function listen(appOrFactory: AppOrFactory, options: ListenOptions = {}):
 
 async function buildServedApp(appOrFactory: AppOrFactory, options: CheckedOptions, ctx: BuildContext): Promise<ServedApp> {
   const app = await obtainApp(appOrFactory);
+  const trust = trustedProxies(ctx.settings);
+  // forwarded-allow-ips decides which peers may set X-Forwarded-*; req.ip and req.protocol follow.
+  if (trust !== null) app.set('trust proxy', trust);
   return {
     // Express has no server of its own: the app is the request listener.
     server: createServer(app),

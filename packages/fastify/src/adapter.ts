@@ -1,4 +1,5 @@
 import type { Adapter, BuildContext, DiscoveredRoute, ServedApp } from '@tsunicorn/core';
+import { trustedProxies } from '@tsunicorn/core';
 import { type FastifyApp, type FastifyAppOrFactory, obtainApp, servableServer } from './fastify-app.js';
 import { type FastifyAdapterOptions, type ResolvedAdapterOptions, resolveAdapterOptions } from './options.js';
 import { readRouteTable } from './route-table.js';
@@ -21,12 +22,25 @@ export function createAdapter(appOrFactory: FastifyAppOrFactory, options: Fastif
     name: 'fastify',
     async build(ctx: BuildContext): Promise<ServedApp> {
       const resolved = resolveAdapterOptions({ ...ctx.settings.adapterOptions, ...given });
-      const app = await obtainApp(appOrFactory);
+      const trustProxy = trustedProxies(ctx.settings);
+      const app = await obtainApp(appOrFactory, trustProxy === null ? {} : { trustProxy });
+      warnIfTrustProxyFixed(app, trustProxy, ctx);
       // Plugins, routes, ajv validators and fast-json-stringify serializers are built here.
       await app.ready();
       return serveApp(app, resolved);
     },
   };
+}
+
+/**
+ * Fastify fixes trustProxy when the instance is created, so an instance given directly keeps
+ * its own; a factory receives `{ trustProxy }` to pass to `fastify()`.
+ */
+function warnIfTrustProxyFixed(app: FastifyApp, trustProxy: true | string[] | null, ctx: BuildContext): void {
+  if (trustProxy === null || JSON.stringify(app.initialConfig?.trustProxy) === JSON.stringify(trustProxy)) return;
+  ctx.log.warning(
+    `fastify: forwarded-allow-ips (${JSON.stringify(trustProxy)}) is not applied: this instance was created with trustProxy ${JSON.stringify(app.initialConfig?.trustProxy ?? false)}, and Fastify fixes it at creation; pass a factory, \`listen((options) => fastify({ ...options }))\`, or create the instance with that trustProxy`,
+  );
 }
 
 function serveApp(app: FastifyApp, options: ResolvedAdapterOptions): ServedApp {

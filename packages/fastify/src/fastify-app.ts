@@ -13,10 +13,18 @@ export interface FastifyApp {
   close(): PromiseLike<unknown>;
   printRoutes(options?: { commonPrefix?: boolean }): string;
   findRoute(options: { method: 'POST'; url: string }): object | null;
+  /** The options the instance was created with (Fastify ≥ 3). */
+  readonly initialConfig?: { readonly trustProxy?: unknown };
+}
+
+/** Fastify options the adapter passes to a factory, to spread into `fastify({...})`. */
+export interface FastifyFactoryOptions {
+  /** From forwarded-allow-ips; absent when that setting is empty. */
+  readonly trustProxy?: true | string[];
 }
 
 /** A Fastify app, or a function (possibly async) that builds one in each worker. */
-export type FastifyAppOrFactory = FastifyApp | (() => FastifyApp | PromiseLike<FastifyApp>);
+export type FastifyAppOrFactory = FastifyApp | ((options: FastifyFactoryOptions) => FastifyApp | PromiseLike<FastifyApp>);
 
 /**
  * Whether `value` is a Fastify instance, told by its public methods without importing
@@ -36,8 +44,8 @@ export function isFastifyInstance(value: unknown): value is FastifyApp {
  * Calls the factory when given one. A Fastify instance is thenable (awaiting it loads the
  * plugins registered so far), so an instance given directly is returned without awaiting.
  */
-export async function obtainApp(appOrFactory: FastifyAppOrFactory): Promise<FastifyApp> {
-  const made = isFastifyInstance(appOrFactory) ? appOrFactory : await appOrFactory();
+export async function obtainApp(appOrFactory: FastifyAppOrFactory, options: FastifyFactoryOptions = {}): Promise<FastifyApp> {
+  const made = isFastifyInstance(appOrFactory) ? appOrFactory : await appOrFactory(options);
   if (!isFastifyInstance(made)) {
     throw new TsuError('TSU_ERR_APP_KIND', `The Fastify app factory returned ${describeValue(made)}, not a Fastify instance.`);
   }

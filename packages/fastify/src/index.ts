@@ -9,7 +9,7 @@ import type { FastifyAppOrFactory } from './fastify-app.js';
 import { type FastifyListenOptions, splitListenOptions } from './options.js';
 
 export { createAdapter } from './adapter.js';
-export { type FastifyApp, type FastifyAppOrFactory, isFastifyInstance } from './fastify-app.js';
+export { type FastifyApp, type FastifyAppOrFactory, type FastifyFactoryOptions, isFastifyInstance } from './fastify-app.js';
 export type { FastifyAdapterOptions, FastifyListenOptions } from './options.js';
 
 /**

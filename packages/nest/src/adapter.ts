@@ -1,11 +1,16 @@
 import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import type { Adapter, BuildContext, DiscoveredRoute, ServedApp, WarmupRequest } from '@tsunicorn/core';
+import { trustedProxies } from '@tsunicorn/core';
 import { checkAppSource, type NestAppSource, obtainApp } from './app-source.js';
 import { loadLazyModules } from './lazy-modules.js';
 import { requestScopedNotes } from './notes.js';
 import { checkAdapterOptions, type NestAdapterOptions } from './options.js';
-import { isFastify, readyPlatform } from './platform.js';
+import { applyTrustProxy, isFastify, readyPlatform } from './platform.js';
+
+const FASTIFY_TRUST_PROXY =
+  'nest: forwarded-allow-ips is not applied: this app runs on a FastifyAdapter created without it, and Fastify fixes trustProxy when it is created; pass the module class (the adapter creates the platform) or `new FastifyAdapter({ trustProxy })`';
+
 import { discoverRoutes, type NestRoute } from './routes.js';
 import { validationWarmupRequests } from './validation-warmup.js';
 
@@ -28,7 +33,9 @@ export function createAdapter(source: NestAppSource, options: NestAdapterOptions
 }
 
 async function buildApp(source: NestAppSource, options: NestAdapterOptions, ctx: BuildContext): Promise<ServedApp> {
-  const app = await obtainApp(source, options);
+  const trust = trustedProxies(ctx.settings);
+  const app = await obtainApp(source, options, trust);
+  if (applyTrustProxy(app, trust) === 'fixed-by-fastify') ctx.log.warning(FASTIFY_TRUST_PROXY);
   try {
     await options.configure?.(app);
     await app.init();

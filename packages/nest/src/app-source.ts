@@ -38,8 +38,12 @@ export function checkAppSource(source: unknown): asserts source is NestAppSource
  * Returns the app to serve: created from the module class on the chosen platform, returned
  * by the factory, or the one given.
  */
-export async function obtainApp(source: NestAppSource, options: NestAdapterOptions): Promise<INestApplication> {
-  if (isNestModuleClass(source)) return createFromModule(source, options);
+export async function obtainApp(
+  source: NestAppSource,
+  options: NestAdapterOptions,
+  trustProxy: true | string[] | null = null,
+): Promise<INestApplication> {
+  if (isNestModuleClass(source)) return createFromModule(source, options, trustProxy);
   if (isNestApplication(source)) return source;
   if (typeof source !== 'function') throw notAnApp('was given', source);
   const app: unknown = await source();
@@ -47,8 +51,12 @@ export async function obtainApp(source: NestAppSource, options: NestAdapterOptio
   return app;
 }
 
-async function createFromModule(module: Type<unknown>, options: NestAdapterOptions): Promise<INestApplication> {
-  const httpAdapter = await createHttpAdapter(options.platform ?? 'express');
+async function createFromModule(
+  module: Type<unknown>,
+  options: NestAdapterOptions,
+  trustProxy: true | string[] | null,
+): Promise<INestApplication> {
+  const httpAdapter = await createHttpAdapter(options.platform ?? 'express', trustProxy);
   return NestFactory.create(module, httpAdapter, {
     // Nest's default (abortOnError) calls process.exit(1) on a failed boot; throwing lets
     // the worker report why it failed.

@@ -7,11 +7,12 @@ import type { NestPlatform } from './options.js';
  * Creates the HTTP adapter of the platform. The platform package is imported here, on
  * demand, so that an app on one platform does not need the other installed.
  */
-export async function createHttpAdapter(platform: NestPlatform): Promise<AbstractHttpAdapter> {
+export async function createHttpAdapter(platform: NestPlatform, trustProxy: true | string[] | null = null): Promise<AbstractHttpAdapter> {
   try {
     if (platform === 'fastify') {
       const { FastifyAdapter } = await import('@nestjs/platform-fastify');
-      return new FastifyAdapter();
+      // Fastify fixes trustProxy when the instance is created.
+      return new FastifyAdapter(trustProxy === null ? undefined : { trustProxy });
     }
     const { ExpressAdapter } = await import('@nestjs/platform-express');
     return new ExpressAdapter();
@@ -23,6 +24,22 @@ export async function createHttpAdapter(platform: NestPlatform): Promise<Abstrac
       { cause: err },
     );
   }
+}
+
+/**
+ * Applies forwarded-allow-ips to the app's platform: Express's `trust proxy` can be set at
+ * any time; Fastify's `trustProxy` only when the instance is created, so an app built
+ * elsewhere on Fastify keeps its own and the caller is told.
+ */
+export function applyTrustProxy(app: INestApplication, trustProxy: true | string[] | null): 'applied' | 'fixed-by-fastify' | 'unset' {
+  if (trustProxy === null) return 'unset';
+  const instance: unknown = app.getHttpAdapter().getInstance();
+  if (isFastify(app)) {
+    const config = (instance as { initialConfig?: { trustProxy?: unknown } }).initialConfig;
+    return JSON.stringify(config?.trustProxy) === JSON.stringify(trustProxy) ? 'applied' : 'fixed-by-fastify';
+  }
+  (instance as { set(name: string, value: unknown): unknown }).set('trust proxy', trustProxy);
+  return 'applied';
 }
 
 /** Whether the app runs on Fastify, which sets its server's timeouts itself. */

@@ -1,11 +1,15 @@
 /**
  * gunicorn's request limits on Node's parser. Node caps the request line and all headers
  * together (max-http-header-size, 16 KiB, answered 431) and the header count (maxHeadersCount,
- * 2000, extra headers silently dropped); it has no separate limit on the request line or on
- * one field. Those are checked here, before the app sees the request, only when set.
+ * 2000); it has no separate limit on the request line or on one field, and its count limit
+ * answers differently across versions. These are checked here, before the app sees the
+ * request, only when set; Node's byte limit still applies on top.
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Settings } from '../settings/index.js';
+
+/** Node's default server.maxHeadersCount. */
+const NODE_MAX_HEADERS_COUNT = 2000;
 
 type Limits = Pick<Settings, 'limitRequestLine' | 'limitRequestFields' | 'limitRequestFieldSize'>;
 type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -14,8 +18,9 @@ type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 export function guardRequestLimits(server: Server, limits: Limits): void {
   const { limitRequestLine, limitRequestFields, limitRequestFieldSize } = limits;
   if (limitRequestLine === 0 && limitRequestFields === 0 && limitRequestFieldSize === 0) return;
-  // One header more than the limit reaches us, so that a request over it is seen (Node drops the rest).
-  if (limitRequestFields > 0) server.maxHeadersCount = limitRequestFields + 1;
+  // Node's own count limit (2000 by default) answers 400 on Node 20 and 431 on Node 24, and on
+  // Node 20 only counts in batches: it is raised when the setting allows more, never lowered.
+  if (limitRequestFields >= NODE_MAX_HEADERS_COUNT) server.maxHeadersCount = limitRequestFields + 1;
   const app = server.listeners('request') as RequestListener[];
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
