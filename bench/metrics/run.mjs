@@ -1,16 +1,19 @@
 /**
- * `pnpm bench metrics [--rounds 5] [--seconds 5] [--connections 32] [--workers 1]`
+ * `pnpm bench metrics [--rounds 12] [--seconds 3] [--connections 32] [--workers 1]`
  *
- * Throughput with metrics on (--admin-bind, scraped once a second) against off, side by side:
- * each round starts a fresh server per variant, the order alternating between rounds, and
- * measures it with wrk (when installed) and with a keep-alive node:http client. Writes
- * bench/results/metrics.md with every run, the medians and the on ÷ off ratios.
+ * Throughput with metrics on (--admin-bind, /metrics scraped once a second) against off, side
+ * by side: both servers run for the whole benchmark and are loaded in turn, one at a time, in
+ * short slices whose order alternates between rounds, so that other work on a shared machine
+ * weighs on both alike. Each slice is measured with wrk (when installed) and with a keep-alive
+ * node:http client. Writes bench/results/metrics.md with every slice, the medians and the
+ * on ÷ off ratios.
  */
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { startCpuMeter, waitForQuietMachine } from '../lib/cpu.mjs';
 import { startLoad } from '../lib/load.mjs';
 import { describeMachine, machineMarkdown } from '../lib/machine.mjs';
 import { spawnLogged, stopProcess } from '../lib/process.mjs';
@@ -19,8 +22,8 @@ import { markdownTable } from '../lib/table.mjs';
 
 const { values } = parseArgs({
   options: {
-    rounds: { type: 'string', default: '5' },
-    seconds: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '12' },
+    seconds: { type: 'string', default: '3' },
     connections: { type: 'string', default: '32' },
     workers: { type: 'string', default: '1' },
   },
@@ -33,7 +36,7 @@ const cli = fileURLToPath(new URL('../../packages/core/dist/cli.js', import.meta
 const app = fileURLToPath(new URL('./app.mjs', import.meta.url));
 const resultsFile = fileURLToPath(new URL('../results/metrics.md', import.meta.url));
 
-const hasWrk = await new Promise((resolve) => execFile('wrk', ['--version'], (err) => resolve(!err || err.code !== 'ENOENT')));
+const hasWrk = await new Promise((resolve) => execFile('wrk', ['--version'], (err) => resolve(err?.code !== 'ENOENT')));
 
 /** Starts tsunicorn with or without the admin listener; resolves with its ports. */
 async function startServer(metrics) {
@@ -41,9 +44,11 @@ async function startServer(metrics) {
   if (metrics) args.push('--admin-bind', '127.0.0.1:0');
   const server = spawnLogged(process.execPath, args, { name: metrics ? 'metrics-on' : 'metrics-off' });
   await server.waitForLine(/Ready: \d+ worker/, { timeoutMs: 30_000 });
-  const port = Number(/Listening at: 127\.0\.0\.1:(\d+)/.exec(server.lines.map((l) => l.text).join('\n'))[1]);
-  const admin = metrics ? Number(/Admin listener at: 127\.0\.0\.1:(\d+)/.exec(server.lines.map((l) => l.text).join('\n'))[1]) : null;
-  return { server, port, admin };
+  const log = server.lines.map((l) => l.text).join('\n');
+  const port = Number(/Listening at: 127\.0\.0\.1:(\d+)/.exec(log)[1]);
+  const admin = metrics ? Number(/Admin listener at: 127\.0\.0\.1:(\d+)/.exec(log)[1]) : null;
+  const pids = [server.pid, ...[...log.matchAll(/Booting worker with pid: (\d+)/g)].map((m) => Number(m[1]))];
+  return { server, port, admin, pids };
 }
 
 function wrk(port, durationS) {
@@ -51,8 +56,9 @@ function wrk(port, durationS) {
     execFile('wrk', ['-t1', `-c${connections}`, `-d${durationS}s`, `http://127.0.0.1:${port}/`], (err, stdout) => {
       if (err) return reject(err);
       const rps = /Requests\/sec:\s+([\d.]+)/.exec(stdout);
-      if (!rps) return reject(new Error(`no Requests/sec in wrk output:\n${stdout}`));
-      resolve(Number(rps[1]));
+      const total = /(\d+) requests in/.exec(stdout);
+      if (!rps || !total) return reject(new Error(`no Requests/sec in wrk output:\n${stdout}`));
+      resolve({ rps: Number(rps[1]), requests: Number(total[1]) });
     });
   });
 }
@@ -60,41 +66,70 @@ function wrk(port, durationS) {
 async function nodeClient(port, durationS) {
   const load = startLoad({ url: `http://127.0.0.1:${port}/`, connections, durationMs: durationS * 1000 });
   const result = await load.done;
-  return result.count / ((result.endedAt - result.startedAt) / 1000);
+  return { rps: result.count / ((result.endedAt - result.startedAt) / 1000), requests: result.count };
 }
 
-/** Scrapes /metrics once a second while a measurement runs, as Prometheus would (more often). */
+/** Scrapes /metrics once a second, as Prometheus would (it usually scrapes far less often). */
 function scrapeEverySecond(admin) {
-  if (admin === null) return () => {};
   const timer = setInterval(() => {
     request({ host: '127.0.0.1', port: admin, path: '/metrics' }, (res) => res.resume()).end();
   }, 1000);
   return () => clearInterval(timer);
 }
 
-async function measure(metrics) {
-  const { server, port, admin } = await startServer(metrics);
-  try {
-    const stop = scrapeEverySecond(admin);
-    // A short load first, so that both variants are measured warm.
-    await nodeClient(port, 1);
-    const wrkRps = hasWrk ? await wrk(port, seconds) : null;
-    const nodeRps = await nodeClient(port, seconds);
-    stop();
-    return { wrk: wrkRps, node: nodeRps };
-  } finally {
-    await stopProcess(server);
+/** CPU time (user + system) the server's processes have used, in µs. */
+function cpuMicros(pids) {
+  let ticks = 0;
+  for (const pid of pids) {
+    // Fields after the command name: utime and stime are the 12th and 13th (man 5 proc).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    ticks += Number(fields[11]) + Number(fields[12]);
   }
+  return ticks * 10_000;
 }
 
+/**
+ * One slice on one server: wrk (when installed), then the node client. Besides req/s, the
+ * server's CPU time per request, which other work on a shared machine disturbs far less than
+ * throughput (it is what req/s becomes when the server has the cores to itself).
+ */
+async function measure(target) {
+  const meter = startCpuMeter();
+  const cpu0 = cpuMicros(target.pids);
+  const w = hasWrk ? await wrk(target.port, seconds) : null;
+  const cpu1 = cpuMicros(target.pids);
+  const n = await nodeClient(target.port, seconds);
+  const cpu2 = cpuMicros(target.pids);
+  const { foreignPct } = meter.stop();
+  return {
+    wrk: w?.rps ?? null,
+    node: n.rps,
+    wrkCpu: w ? (cpu1 - cpu0) / w.requests : null,
+    nodeCpu: (cpu2 - cpu1) / n.requests,
+    foreignPct,
+  };
+}
+
+const order = (round) => (round % 2 === 0 ? ['off', 'on'] : ['on', 'off']);
+const targets = { off: await startServer(false), on: await startServer(true) };
+const stopScraping = scrapeEverySecond(targets.on.admin);
 const runs = { off: [], on: [] };
-for (let round = 0; round < rounds; round++) {
-  const order = round % 2 === 0 ? ['off', 'on'] : ['on', 'off'];
-  for (const variant of order) {
-    const r = await measure(variant === 'on');
-    runs[variant].push(r);
-    console.log(`round ${round + 1} metrics ${variant}: wrk ${r.wrk?.toFixed(0) ?? '-'} req/s, node client ${r.node.toFixed(0)} req/s`);
+try {
+  // A short load on each first, so that both are measured warm.
+  for (const target of Object.values(targets)) await nodeClient(target.port, 1);
+  await waitForQuietMachine({ maxWaitMs: 10_000 });
+  for (let round = 0; round < rounds; round++) {
+    for (const variant of order(round)) {
+      const r = await measure(targets[variant]);
+      runs[variant].push(r);
+      console.log(
+        `round ${round + 1} metrics ${variant}: wrk ${r.wrk?.toFixed(0) ?? '-'} req/s, node client ${r.node.toFixed(0)} req/s, foreign CPU ${r.foreignPct.toFixed(0)}%`,
+      );
+    }
   }
+} finally {
+  stopScraping();
+  await Promise.all(Object.values(targets).map((t) => stopProcess(t.server)));
 }
 
 const median = (xs) =>
@@ -103,39 +138,67 @@ const median = (xs) =>
     50,
   );
 const clients = hasWrk ? ['wrk', 'node'] : ['node'];
-const rows = clients.map((client) => {
-  const off = median(runs.off.map((r) => r[client]));
-  const on = median(runs.on.map((r) => r[client]));
-  return [
-    client === 'wrk' ? `wrk -t1 -c${connections}` : `node:http keep-alive ×${connections}`,
-    off.toFixed(0),
-    on.toFixed(0),
-    (on / off).toFixed(3),
-  ];
-});
+const label = (client) => (client === 'wrk' ? `wrk -t1 -c${connections}` : `node:http keep-alive ×${connections}`);
+/** Medians per variant and the on ÷ off ratios (overall, and the median of same-round ratios). */
+function compare(field, invert) {
+  return clients.map((client) => {
+    const key = field(client);
+    const off = median(runs.off.map((r) => r[key]));
+    const on = median(runs.on.map((r) => r[key]));
+    const ratio = (a, b) => (invert ? b / a : a / b);
+    const paired = median(runs.on.map((r, i) => ratio(r[key], runs.off[i][key])));
+    return [label(client), off.toFixed(invert ? 1 : 0), on.toFixed(invert ? 1 : 0), ratio(on, off).toFixed(3), paired.toFixed(3)];
+  });
+}
+const rows = compare((client) => client, false);
+const cpuRows = compare((client) => `${client}Cpu`, true);
 const perRun = [];
 for (let i = 0; i < rounds; i++) {
-  for (const variant of i % 2 === 0 ? ['off', 'on'] : ['on', 'off']) {
+  for (const variant of order(i)) {
     const r = runs[variant][i];
-    perRun.push([String(i + 1), variant, r.wrk?.toFixed(0) ?? '-', r.node.toFixed(0)]);
+    perRun.push([
+      String(i + 1),
+      variant,
+      r.wrk?.toFixed(0) ?? '-',
+      r.node.toFixed(0),
+      r.wrkCpu?.toFixed(1) ?? '-',
+      r.nodeCpu.toFixed(1),
+      `${r.foreignPct.toFixed(0)}%`,
+    ]);
   }
 }
 const report = `# Metrics on ÷ off: throughput
 
-\`pnpm bench metrics --rounds ${rounds} --seconds ${seconds} --connections ${connections} --workers ${workers}\`, ${new Date().toISOString().slice(0, 10)}.
+\`pnpm bench metrics --rounds ${rounds} --seconds ${seconds} --connections ${connections} --workers ${workers}\`, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC.
 
 ${machineMarkdown(describeMachine())}
-- App: bench/metrics/app.mjs (a fixed JSON answer), ${workers} worker(s), plain Node request listener.
-- "on": \`--admin-bind 127.0.0.1:0\`, /metrics scraped once a second during the measurement; "off": no admin listener.
-- Each round starts a fresh server per variant, the order alternating; each measurement follows a 1 s warm load.
+- App: bench/metrics/app.mjs (a fixed JSON answer), ${workers} worker(s) per server, a plain Node request listener.
+- "on": \`--admin-bind 127.0.0.1:0\`, /metrics scraped once a second throughout; "off": no admin listener.
+- Both servers run side by side for the whole benchmark and are loaded in turn, one at a time,
+  in ${seconds} s slices (wrk, then the node client) whose order alternates between rounds; both
+  had a 1 s warm load first. ${rounds} rounds.
 
 ## Medians (req/s)
 
-${markdownTable(['client', 'metrics off', 'metrics on', 'on ÷ off'], rows, { right: ['metrics off', 'metrics on', 'on ÷ off'] })}
+${markdownTable(['client', 'metrics off', 'metrics on', 'on ÷ off', 'median of per-round ratios'], rows, {
+  right: ['metrics off', 'metrics on', 'on ÷ off', 'median of per-round ratios'],
+})}
 
-## Every run (req/s)
+## Server CPU per request (µs, master and workers; ratio: off ÷ on, the req/s it allows)
 
-${markdownTable(['round', 'metrics', 'wrk', 'node client'], perRun, { right: ['wrk', 'node client'] })}
+${markdownTable(['client', 'metrics off', 'metrics on', 'off ÷ on', 'median of per-round ratios'], cpuRows, {
+  right: ['metrics off', 'metrics on', 'off ÷ on', 'median of per-round ratios'],
+})}
+
+## Every slice
+
+${markdownTable(['round', 'metrics', 'wrk req/s', 'node req/s', 'wrk µs/req', 'node µs/req', 'foreign CPU'], perRun, {
+  right: ['wrk req/s', 'node req/s', 'wrk µs/req', 'node µs/req', 'foreign CPU'],
+})}
+
+"foreign CPU": the share of both cores used, during the round's slice, by processes other
+than the benchmark and its servers (other work on this shared machine). Slices with a high
+share are noisier, which is why the comparison rests on medians of alternating slices.
 `;
 writeFileSync(resultsFile, report);
 console.log(`\n${report}\nwrote ${resultsFile}`);

@@ -335,20 +335,24 @@ export class Arbiter implements ServerControls {
 
   // ── signals ────────────────────────────────────────────────────────────────────────
 
-  /** HUP: a rolling reload to a new generation, replacing each worker only once its successor is warm. */
-  async reload(): Promise<ActionResult> {
+  /**
+   * HUP: a rolling reload to a new generation, replacing each worker only once its successor
+   * is warm. Resolves once it has started (its `outcome` tells how it ends), or with why it was
+   * refused; it does not wait for the reload, so that the next signal is not held up.
+   */
+  async reload(): Promise<Reload | string> {
     const refused = this.refusal('Reload');
-    if (refused) return { ok: false, message: refused };
+    if (refused) return refused;
     let next: Settings;
     try {
       next = await this.options.rereadSettings();
     } catch (err) {
       const message = `Reload refused, keeping the current config: ${describeError(err).message}`;
       this.log.error(message);
-      return { ok: false, message };
+      return message;
     }
     const late = this.refusal('Reload');
-    if (late) return { ok: false, message: late };
+    if (late) return late;
     // If this HUP supersedes a reload in progress, a failure returns to the settings before both.
     const previous = this.reloading?.previous ?? this.settings;
     this.reloading?.supersede(this.slots);
@@ -364,6 +368,13 @@ export class Arbiter implements ServerControls {
       `Reloading: gen ${this.generation}, replacing ${this.slots.size} worker(s), ${this.settings.reloadConcurrency} at a time`,
     );
     this.tick();
+    return reload;
+  }
+
+  /** `ctl reload`: a reload, answered once every worker is of the new generation or it failed. */
+  async reloadAndWait(): Promise<ActionResult> {
+    const reload = await this.reload();
+    if (typeof reload === 'string') return { ok: false, message: reload };
     const { result, message } = await reload.outcome;
     return { ok: result === 'ok', message };
   }

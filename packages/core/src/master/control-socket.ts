@@ -25,10 +25,21 @@ export interface ControlAnswer {
 /** Handles one request; resolves with its answer once the action is done. */
 export type ControlHandler = (request: ControlRequest) => Promise<ControlAnswer>;
 
+/** The listening control socket. */
+export interface ControlSocket {
+  /** Stops listening and drops connections still waiting for an answer (the master is exiting). */
+  close(): Promise<void>;
+}
+
 /** Starts listening on `path`; throws TSU_ERR_ADMIN_BIND when it cannot. */
-export async function startControlSocket(path: string, handle: ControlHandler): Promise<Server> {
+export async function startControlSocket(path: string, handle: ControlHandler): Promise<ControlSocket> {
   if (existsSync(path)) unlinkSync(path);
-  const server = createServer((socket) => serveOne(socket, handle));
+  const open = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    open.add(socket);
+    socket.once('close', () => open.delete(socket));
+    serveOne(socket, handle);
+  });
   // The socket file is created 0600 (umask) rather than chmod-ed after, so no other user can
   // connect in between.
   const umask = process.umask(0o177);
@@ -49,7 +60,14 @@ export async function startControlSocket(path: string, handle: ControlHandler): 
     process.umask(umask);
   }
   chmodSync(path, 0o600);
-  return server;
+  return {
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Answers already written are flushed by end(); a request still waiting gets none.
+        for (const socket of open) if (!socket.writableEnded) socket.destroy();
+      }),
+  };
 }
 
 function serveOne(socket: Socket, handle: ControlHandler): void {

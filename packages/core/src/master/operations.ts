@@ -6,7 +6,7 @@
  * With neither --admin-bind nor --control-socket nor NOTIFY_SOCKET it does nothing at all.
  */
 import type { Server } from 'node:http';
-import type { AddressInfo, Server as NetServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import type { Logger } from '../logger.js';
 import type { RetireKind } from '../protocol/messages.js';
 import type { WorkerStats } from '../protocol/worker-stats.js';
@@ -30,7 +30,7 @@ export class Operations {
   private readonly notifier: SystemdNotifier;
   private readonly stats = new WeakMap<WorkerHandle, WorkerStats>();
   private readonly retireKinds = new WeakMap<WorkerHandle, RetireKind>();
-  private readonly servers: (Server | NetServer)[] = [];
+  private readonly closers: (() => Promise<void>)[] = [];
   private readonly stopWaiters: (() => void)[] = [];
   /** A new master (USR2) was started: it, not this one, tells systemd about the service. */
   private handedOver = false;
@@ -54,11 +54,12 @@ export class Operations {
           body: this.book.render(this.controls.status(), this.notReadyBecause() === null),
         }),
       });
-      this.servers.push(admin);
+      this.closers.push(() => closeHttp(admin));
       this.log.info(`Admin listener at: ${describeAddress(admin.address())} (/livez, /readyz, /metrics)`);
     }
     if (controlSocket) {
-      this.servers.push(await startControlSocket(controlSocket, (request) => this.answer(request)));
+      const control = await startControlSocket(controlSocket, (request) => this.answer(request));
+      this.closers.push(() => control.close());
       this.log.info(`Control socket at: ${controlSocket} (tsunicorn ctl)`);
     }
   }
@@ -120,7 +121,9 @@ export class Operations {
   /** The master is about to exit: answers `ctl stop`, closes the listeners, sends what is queued. */
   async close(): Promise<void> {
     for (const done of this.stopWaiters.splice(0)) done();
-    await Promise.all(this.servers.splice(0).map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    // Answers to `ctl stop` are written before the socket closes.
+    await new Promise((resolve) => setImmediate(resolve));
+    await Promise.all(this.closers.splice(0).map((close) => close()));
     await this.notifier.flush();
   }
 
@@ -155,7 +158,7 @@ export class Operations {
       case 'status':
         return { ok: true, message: 'status', status: this.controls.status() };
       case 'reload':
-        return this.controls.reload();
+        return this.controls.reloadAndWait();
       case 'scale':
         return this.scale(request.workers);
       case 'stop':
@@ -191,4 +194,12 @@ function describeAddress(address: AddressInfo | string | null): string {
   if (typeof address === 'string') return `unix:${address}`;
   if (!address) return '?';
   return address.family === 'IPv6' ? `[${address.address}]:${address.port}` : `${address.address}:${address.port}`;
+}
+
+/** Closes the admin listener, its keep-alive scrapers' connections included. */
+function closeHttp(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
 }

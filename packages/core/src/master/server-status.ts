@@ -47,7 +47,7 @@ export type ActionResult = { readonly ok: true; readonly message: string } | { r
 export interface ServerControls {
   status(): ServerStatus;
   /** A rolling reload; resolves once every worker is of the new generation, or with why it failed. */
-  reload(): Promise<ActionResult>;
+  reloadAndWait(): Promise<ActionResult>;
   /** Sets the worker count; resolves once the change is asked (the caller waits for it to take effect). */
   scaleTo(workers: number): ActionResult;
   /** Starts a graceful (TERM) or quick (INT) stop. */

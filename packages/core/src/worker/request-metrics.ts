@@ -1,18 +1,17 @@
 /**
  * Per-request figures for the master's /metrics, gathered only when the admin listener is on.
- * Node publishes each request's start and finish on diagnostics channels when someone listens
- * (lib/_http_server.js); subscribing costs nothing when off and avoids a 'finish' listener and
- * closure per response when on. The figures leave the worker with the heartbeat.
+ * The worker's request counter stamps each response's start (`started()`); Node publishes each
+ * finished response on a diagnostics channel when someone listens (lib/_http_server.js), which
+ * avoids a 'finish' listener and a closure per response. The figures leave the worker with the
+ * heartbeat.
  */
 import { subscribe } from 'node:diagnostics_channel';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import { type EventLoopUtilization, type IntervalHistogram, monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { DURATION_BUCKETS, type WorkerStats } from '../protocol/worker-stats.js';
 
 interface RequestMessage {
-  readonly request: IncomingMessage;
   readonly response: ServerResponse;
-  readonly server: Server;
 }
 
 /** Where the start time of a response is kept: a symbol, so one hidden-class transition for all. */
@@ -23,28 +22,28 @@ type Timed = ServerResponse & { [startedAt]?: number };
 export class RequestMetrics {
   private readonly classes = [0, 0, 0, 0, 0];
   private readonly buckets = new Array<number>(DURATION_BUCKETS.length).fill(0);
-  private started = 0;
+  private startedCount = 0;
   private finished = 0;
   private durationSum = 0;
   private readonly loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
   private lastUtilization: EventLoopUtilization = performance.eventLoopUtilization();
 
   /** Starts counting the requests of `server` (the app's; warm-up is over by then). */
-  constructor(private readonly server: Server) {
-    subscribe('http.server.request.start', (message) => this.onStart(message as RequestMessage));
+  constructor() {
     subscribe('http.server.response.finish', (message) => this.onFinish(message as RequestMessage));
     this.loopDelay.enable();
   }
 
-  private onStart(message: RequestMessage): void {
-    if (message.server !== this.server) return;
-    this.started++;
-    (message.response as Timed)[startedAt] = performance.now();
+  /** A request of the app's server began: called by the worker's request counter. */
+  started(res: ServerResponse): void {
+    this.startedCount++;
+    (res as Timed)[startedAt] = performance.now();
   }
 
   private onFinish(message: RequestMessage): void {
+    // Only responses stamped by started(): the app's server, after warm-up.
     const start = (message.response as Timed)[startedAt];
-    if (start === undefined || message.server !== this.server) return;
+    if (start === undefined) return;
     this.finished++;
     const seconds = (performance.now() - start) / 1000;
     this.durationSum += seconds;
@@ -63,7 +62,7 @@ export class RequestMetrics {
     this.lastUtilization = performance.eventLoopUtilization();
     const stats: WorkerStats = {
       statusClasses: [...this.classes],
-      inFlight: this.started - this.finished,
+      inFlight: this.startedCount - this.finished,
       durationBuckets: cumulative(this.buckets),
       durationSum: this.durationSum,
       durationCount: this.finished,

@@ -142,8 +142,10 @@ class WorkerRuntime {
   private installRequestHandling(app: ServedApp): void {
     this.installRequestExtras(app);
     const noKeepAlive = this.settings.keepAlive === 0;
+    const metrics = this.metrics;
     app.server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
       this.requests++;
+      if (metrics !== null) metrics.started(res);
       // A draining worker answers with `Connection: close`, so busy keep-alive clients move to
       // another worker after their current response instead of being reset later.
       if (noKeepAlive || (this.draining && this.dueToClose(res.socket))) res.shouldKeepAlive = false;
@@ -155,7 +157,7 @@ class WorkerRuntime {
   private installRequestExtras(app: ServedApp): void {
     const { accessLogfile, accessLogFormat, preRequest, postRequest } = this.settings;
     guardRequestLimits(app.server, this.settings);
-    if (this.settings.adminBind !== null) this.metrics = new RequestMetrics(app.server);
+    if (this.settings.adminBind !== null) this.metrics = new RequestMetrics();
     if (accessLogfile !== null) {
       const accessLog = new AccessLog(
         accessLogfile,
