@@ -1,0 +1,98 @@
+/**
+ * What a new user gets from the registry: every package is packed (as `pnpm publish` packs it),
+ * the tarballs are installed with npm into new apps in a temporary directory outside this
+ * workspace, and each app is served through `node_modules/.bin/tsunicorn` and through the
+ * drop-in `listen()`, on the Node that runs the suite (CI runs it on 20 and 24).
+ *
+ * One npm install holds the tarballs and the frameworks the apps share; only the Express 4 app
+ * installs its own Express, in its directory, so the slow part happens once per run.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+// A plain .mjs script, shared with `pnpm release:check`.
+import { packAll, tarballProblems } from '../../scripts/pack-packages.mjs';
+import { getJson } from '../helpers/http.js';
+import { ROOT, start, stopAll } from '../helpers/server.js';
+import { APPS, type AppKind, writeApp } from './apps.js';
+
+/** The frameworks the apps share, at the majors the adapters are built and tested against. */
+const SHARED_DEPENDENCIES = [
+  'express@^5.1.0',
+  'fastify@^5.0.0',
+  '@nestjs/core@^12.0.0',
+  '@nestjs/common@^12.0.0',
+  '@nestjs/platform-express@^12.0.0',
+  'reflect-metadata@^0.2.2',
+  'rxjs@^7.8.0',
+];
+
+const NPM_FLAGS = ['--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'];
+
+let root: string;
+/** PATH with the Node that runs this suite first, so `#!/usr/bin/env node` finds the same one. */
+let path: string;
+
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'tsunicorn-install-'));
+  expect(root.startsWith(ROOT)).toBe(false);
+  path = [dirname(process.execPath), process.env.PATH].join(delimiter);
+  const tarballs: Record<string, string> = packAll(join(root, 'tarballs'));
+  for (const tarball of Object.values(tarballs)) expect(tarballProblems(tarball)).toEqual([]);
+  const apps = join(root, 'apps');
+  mkdirSync(apps, { recursive: true });
+  writeFileSync(join(apps, 'package.json'), JSON.stringify({ name: 'apps', private: true }));
+  npm(apps, ['install', ...NPM_FLAGS, ...Object.values(tarballs), ...SHARED_DEPENDENCIES]);
+  for (const app of APPS) {
+    const dir = join(apps, app.name);
+    writeApp(dir, app);
+    const own = Object.entries(app.ownDependencies ?? {}).map(([name, range]) => `${name}@${range}`);
+    if (own.length > 0) npm(dir, ['install', ...NPM_FLAGS, ...own]);
+  }
+}, 600_000);
+
+afterEach(stopAll);
+afterAll(() => {
+  if (root) rmSync(root, { recursive: true, force: true });
+});
+
+function npm(cwd: string, args: string[]): void {
+  execFileSync('npm', args, { cwd, env: { ...process.env, PATH: path }, stdio: ['ignore', 'ignore', 'inherit'], timeout: 540_000 });
+}
+
+function appDir(app: AppKind): string {
+  return join(root, 'apps', app.name);
+}
+
+/** Serves two requests, checks the framework and that workers (not the master) answer, then stops with TERM. */
+async function expectServes(server: ReturnType<typeof start>, app: AppKind): Promise<void> {
+  const port = await server.ready(60_000);
+  const body = await getJson<{ framework: string; version: string; pid: number }>(port, '/');
+  expect(body.framework).toBe(app.framework);
+  expect(Number(body.version.split('.')[0])).toBe(app.major);
+  expect(body.pid).not.toBe(server.pid);
+  expect(server.workerPids).toContain(body.pid);
+  expect(server.log).toContain(`(Node ${process.version})`);
+  server.signal('SIGTERM');
+  expect(await server.waitForExit()).toBe(0);
+}
+
+describe.each(APPS)('installed from the tarballs with npm: $name', (app) => {
+  it('serves through node_modules/.bin/tsunicorn', async () => {
+    const bin = join(root, 'apps', 'node_modules', '.bin', 'tsunicorn');
+    const server = start({
+      executable: bin,
+      args: [app.appSpec, '-w', '2', '-b', '127.0.0.1:0'],
+      cwd: appDir(app),
+      env: { PATH: path },
+    });
+    await expectServes(server, app);
+  });
+
+  it('serves through the drop-in listen()', async () => {
+    const server = start({ script: 'server.js', args: [], cwd: appDir(app), env: { PATH: path } });
+    await expectServes(server, app);
+  });
+});
