@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,6 +85,17 @@ describe('tsunicorn quick stop and information commands', () => {
     expect(await explicit.waitForExit()).toBe(0);
     expect(explicit.log).toMatch(/^bind\s+= \["127\.0\.0\.1:7000"\]\s+# cli --bind$/m);
     expect(explicit.log).toMatch(/^workers\s+= 2\s+# env TSUNICORN_WORKERS$/m);
+  });
+});
+
+describe('gunicorn spellings', () => {
+  it('--pid, --log-file - and --access-logfile - work as in gunicorn', async () => {
+    const pidfile = join(mkdtempSync(join(tmpdir(), 'tsu-gunicorn-')), 'app.pid');
+    const server = start({ args: [APP, '-w', '1', '-b', '127.0.0.1:0', '--pid', pidfile, '--log-file', '-', '--access-logfile', '-'] });
+    const port = await server.ready();
+    expect(readFileSync(pidfile, 'utf8').trim()).toBe(String(server.pid));
+    expect((await get(port, '/?from=gunicorn')).status).toBe(200);
+    await server.waitForLog(/"GET \/\?from=gunicorn HTTP\/1\.1" 200/);
   });
 });
 

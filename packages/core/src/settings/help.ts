@@ -11,8 +11,8 @@ export function helpText(): string {
     '',
     'Options:',
     row('-c, --config FILE', 'Config file (default: tsunicorn.config.{ts,mts,js,mjs,cjs} in the working directory).'),
-    row('--check-config', 'Check the configuration and exit (0 when valid).'),
-    row('--print-config', 'Print the resolved settings and exit.'),
+    row('--check-config', 'Check the settings, import the app and check its export and adapter options; exit 0 when valid.'),
+    row('--print-config', 'Print every resolved setting and where it came from (default, file, env, cli), and exit.'),
     row('-h, --help', 'Show this help.'),
     row('-v, --version', 'Show the version.'),
   ];
