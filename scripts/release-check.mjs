@@ -9,46 +9,60 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { packAll, ROOT, tarballProblems } from './pack-packages.mjs';
 
-const dest = mkdtempSync(join(tmpdir(), 'tsunicorn-release-'));
-let failed = false;
-const fail = (message) => {
-  failed = true;
-  console.error(`✗ ${message}`);
-};
-
-try {
-  const tarballs = packAll(dest);
-  for (const [name, tarball] of Object.entries(tarballs)) {
-    console.log(`== ${name}: ${tarball}`);
-    const problems = tarballProblems(tarball);
-    for (const problem of problems) fail(`${name}: ${problem}`);
-    if (problems.length === 0) console.log('✓ files and package.json');
-    // cjs-resolves-to-esm is the packages' design, not a fault: they are ESM-only, and a
-    // CommonJS consumer require()s them through require(esm), which every Node the engines
-    // field allows (>= 20.19) has unflagged, as TypeScript's nodenext resolution knows.
-    const attw = [tarball, '--profile', 'node16', '--ignore-rules', 'cjs-resolves-to-esm', '--format', 'table-flipped'];
-    run(name, 'types resolve for node16/nodenext (CJS, ESM) and bundler (attw)', join(ROOT, 'node_modules/.bin/attw'), attw);
-    // --tag: npm refuses a dry run of a prerelease version without one; a registry write never happens.
-    run(name, 'npm publish --dry-run', 'npm', ['publish', tarball, '--dry-run', '--access', 'public', '--tag', 'release-check']);
-  }
-} finally {
-  rmSync(dest, { recursive: true, force: true });
+/**
+ * Every check of one packed tarball; returns [what, problem or null] pairs in order.
+ * `cjs-resolves-to-esm` is the packages' design, not a fault: they are ESM-only, and a
+ * CommonJS consumer require()s them through require(esm), which every Node the engines field
+ * allows (^20.19.0 || >=22.12.0) has without a flag, as TypeScript's nodenext resolution knows.
+ */
+export function checkTarball(tarball) {
+  const files = tarballProblems(tarball);
+  const attw = [tarball, '--profile', 'node16', '--ignore-rules', 'cjs-resolves-to-esm', '--format', 'table-flipped'];
+  return [
+    ['files and package.json', files.length === 0 ? null : files.join('; ')],
+    ['types resolve for node16/nodenext (CJS, ESM) and bundler (attw)', run(join(ROOT, 'node_modules/.bin/attw'), attw, dirname(tarball))],
+    // --tag: a dry run names the dist-tag it would move; nothing is written to the registry.
+    [
+      'npm publish --dry-run',
+      run('npm', ['publish', tarball, '--dry-run', '--access', 'public', '--tag', 'release-check'], dirname(tarball)),
+    ],
+  ];
 }
 
-if (failed) {
-  console.error('release check failed');
-  process.exit(1);
-}
-console.log('release check passed');
-
-function run(name, what, command, args) {
+/** Runs a command; null when it succeeds, else its output. */
+function run(command, args, cwd) {
   try {
-    execFileSync(command, args, { cwd: dest, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
-    console.log(`✓ ${what}`);
+    execFileSync(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+    return null;
   } catch (err) {
-    fail(`${name}: ${what} failed\n${err.stdout ?? ''}${err.stderr ?? ''}`);
+    return `${err.stdout ?? ''}${err.stderr ?? ''}`.trim() || String(err);
   }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const dest = mkdtempSync(join(tmpdir(), 'tsunicorn-release-'));
+  let failed = false;
+  try {
+    for (const [name, tarball] of Object.entries(packAll(dest))) {
+      console.log(`== ${name}: ${tarball}`);
+      for (const [what, problem] of checkTarball(tarball)) {
+        if (problem === null) console.log(`✓ ${what}`);
+        else {
+          failed = true;
+          console.error(`✗ ${what}\n${problem}`);
+        }
+      }
+    }
+  } finally {
+    rmSync(dest, { recursive: true, force: true });
+  }
+  if (failed) {
+    console.error('release check failed');
+    process.exit(1);
+  }
+  console.log('release check passed');
 }

@@ -12,8 +12,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-// A plain .mjs script, shared with `pnpm release:check`.
-import { packAll, tarballProblems } from '../../scripts/pack-packages.mjs';
+// Plain .mjs scripts, shared with `pnpm release:check`.
+import { packAll } from '../../scripts/pack-packages.mjs';
+import { checkTarball } from '../../scripts/release-check.mjs';
 import { getJson } from '../helpers/http.js';
 import { ROOT, start, stopAll } from '../helpers/server.js';
 import { APPS, type AppKind, writeApp } from './apps.js';
@@ -32,6 +33,7 @@ const SHARED_DEPENDENCIES = [
 const NPM_FLAGS = ['--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'];
 
 let root: string;
+let tarballs: Record<string, string>;
 /** PATH with the Node that runs this suite first, so `#!/usr/bin/env node` finds the same one. */
 let path: string;
 
@@ -39,8 +41,7 @@ beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'tsunicorn-install-'));
   expect(root.startsWith(ROOT)).toBe(false);
   path = [dirname(process.execPath), process.env.PATH].join(delimiter);
-  const tarballs: Record<string, string> = packAll(join(root, 'tarballs'));
-  for (const tarball of Object.values(tarballs)) expect(tarballProblems(tarball)).toEqual([]);
+  tarballs = packAll(join(root, 'tarballs'));
   const apps = join(root, 'apps');
   mkdirSync(apps, { recursive: true });
   writeFileSync(join(apps, 'package.json'), JSON.stringify({ name: 'apps', private: true }));
@@ -78,6 +79,16 @@ async function expectServes(server: ReturnType<typeof start>, app: AppKind): Pro
   server.signal('SIGTERM');
   expect(await server.waitForExit()).toBe(0);
 }
+
+describe('the packed tarballs', () => {
+  it('hold what a publish needs, with types that resolve, and pass npm publish --dry-run', () => {
+    expect(Object.keys(tarballs).sort()).toEqual(['@tsunicorn/core', '@tsunicorn/express', '@tsunicorn/fastify', '@tsunicorn/nest']);
+    for (const [name, tarball] of Object.entries(tarballs)) {
+      const failed = checkTarball(tarball).filter(([, problem]: [string, string | null]) => problem !== null);
+      expect(failed, name).toEqual([]);
+    }
+  }, 120_000);
+});
 
 describe.each(APPS)('installed from the tarballs with npm: $name', (app) => {
   it('serves through node_modules/.bin/tsunicorn', async () => {
