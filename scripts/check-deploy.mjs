@@ -5,7 +5,10 @@
  * part switched on.
  *
  * - Schema: every object is checked against the Kubernetes OpenAPI schema of its kind
- *   (kubernetes-models, from the npm registry).
+ *   (kubernetes-models, from the npm registry), and strictly, as `kubeconform -strict` does:
+ *   a field the kind does not have (a typo such as `terminationGracePeriodSecond`) is an
+ *   error. The strict check type-checks the objects against kubernetes-models' TypeScript
+ *   interfaces, whose excess-property check names every unknown field.
  * - Rendering: no Helm binary installs from the registries this project uses, so the chart is
  *   rendered by Go's own text/template (the engine Helm uses, compiled to WebAssembly:
  *   @evertdespiegeleer/go-template) with the objects Helm passes (.Values, .Release, .Chart).
@@ -15,7 +18,8 @@
  *
  * Exits 1 and lists the problems when any is found.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as renderGoTemplate } from '@evertdespiegeleer/go-template';
@@ -103,6 +107,51 @@ export async function schemaProblems(objects) {
     }
   }
   return problems;
+}
+
+/**
+ * Fields the objects' kinds do not have, as sentences: the objects are written out as object
+ * literals typed with kubernetes-models' interfaces and type-checked by tsc. tsc names the
+ * first unknown field of each object; a second one in the same object shows once the first
+ * is fixed.
+ */
+export function unknownFieldProblems(objects) {
+  const dir = join(ROOT, 'node_modules/.cache/tsunicorn-check-deploy');
+  mkdirSync(dir, { recursive: true });
+  const lines = [];
+  const owners = [];
+  objects.forEach(({ object }, i) => {
+    const type = `I${object.kind}`;
+    lines.push(`import type { ${type} as T${i} } from 'kubernetes-models/${object.apiVersion}/${object.kind}';`);
+    owners.push(null);
+  });
+  objects.forEach(({ object, source }, i) => {
+    const json = JSON.stringify(object, null, 2).split('\n');
+    json[0] = `export const o${i}: T${i} = ${json[0]}`;
+    json[json.length - 1] += ';';
+    for (const line of json) {
+      lines.push(line);
+      owners.push(`${source}: ${object.kind} ${object.metadata?.name ?? '?'}`);
+    }
+  });
+  writeFileSync(join(dir, 'objects.ts'), `${lines.join('\n')}\n`);
+  const compilerOptions = { strict: true, noEmit: true, module: 'nodenext', moduleResolution: 'nodenext', skipLibCheck: true, types: [] };
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['objects.ts'] }));
+  try {
+    execFileSync(join(ROOT, 'node_modules/.bin/tsc'), ['-p', dir, '--pretty', 'false'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return [];
+  } catch (err) {
+    const output = `${err.stdout ?? ''}${err.stderr ?? ''}`;
+    const problems = [...output.matchAll(/objects\.ts\((\d+),\d+\): error TS\d+: (.+)/g)].map(
+      (m) => `${owners[Number(m[1]) - 1] ?? 'objects'}: ${m[2].replace(/'"([^"]+)"'/g, "'$1'")}`,
+    );
+    return problems.length > 0 ? problems : [`the strict field check could not run: ${output.trim() || err.message}`];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -203,6 +252,7 @@ export async function checkDeploy() {
   problems.push(...(await schemaProblems(defaults.objects)), ...drainProblems(defaults.objects).map((p) => `chart (defaults): ${p}`));
   const options = await renderChart(ALL_OPTIONS_VALUES);
   problems.push(...(await schemaProblems(options.objects)), ...drainProblems(options.objects).map((p) => `chart (all options): ${p}`));
+  problems.push(...unknownFieldProblems([...manifests, ...defaults.objects, ...options.objects]));
   return { problems, counts: { manifests: manifests.length, chart: defaults.objects.length + options.objects.length } };
 }
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 // Plain .mjs scripts, shared with `pnpm check:deploy`.
-import { checkDeploy, drainProblems, loadManifests, renderChart, schemaProblems } from '../scripts/check-deploy.mjs';
+import { checkDeploy, drainProblems, loadManifests, renderChart, schemaProblems, unknownFieldProblems } from '../scripts/check-deploy.mjs';
 
 // biome-ignore lint/suspicious/noExplicitAny: objects parsed from YAML, of any shape.
 type Objects = { object: Record<string, any>; source: string }[];
@@ -48,5 +48,17 @@ describe('deploy/', () => {
     const objects = structuredClone(loadManifests()) as Objects;
     deploymentOf(objects).spec.template.spec.containers[0].args = ['npx', 'tsunicorn', 'app.js'];
     expect(drainProblems(objects)).toContainEqual(expect.stringContaining('starts through a package manager (npx tsunicorn app.js)'));
+  });
+
+  it('catches a field the kind does not have, as kubeconform -strict does', () => {
+    const objects = structuredClone(loadManifests()) as Objects;
+    deploymentOf(objects).spec.template.spec.terminationGracePeriodSecond = 45;
+    objects.find((o) => o.object.kind === 'Service')!.object.spec.selectr = {};
+    const problems = unknownFieldProblems(objects);
+    expect(problems).toHaveLength(2);
+    expect(problems).toContainEqual(
+      expect.stringMatching(/deployment\.yaml: Deployment tsunicorn-example: .*'terminationGracePeriodSecond' does not exist/),
+    );
+    expect(problems).toContainEqual(expect.stringMatching(/service\.yaml: Service tsunicorn-example: .*'selectr' does not exist/));
   });
 });
