@@ -54,8 +54,8 @@ const gunicornOnly: Record<string, string> = {
   'log-config': 'use --error-logfile, --log-level and --access-logfile',
   'log-syslog': 'log to stderr ("-") and let journald or the container runtime collect it',
   'forwarded-allow-ips': "trusting X-Forwarded-* headers is the framework's setting (Express: app.set('trust proxy'))",
-  keyfile: 'tsunicorn serves plain HTTP: terminate TLS at a proxy, an ingress or a load balancer',
-  certfile: 'tsunicorn serves plain HTTP: terminate TLS at a proxy, an ingress or a load balancer',
+  keyfile: 'tsunicorn has no TLS settings: terminate TLS at a proxy, an ingress or a load balancer',
+  certfile: 'tsunicorn has no TLS settings: terminate TLS at a proxy, an ingress or a load balancer',
   'limit-request-line':
     "Node limits the request line and headers itself: start tsunicorn with node --max-http-header-size=BYTES (the workers inherit Node's flags)",
   'limit-request-fields':
