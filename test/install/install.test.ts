@@ -28,7 +28,36 @@ const SHARED_DEPENDENCIES = [
   '@nestjs/platform-express@^12.0.0',
   'reflect-metadata@^0.2.2',
   'rxjs@^7.8.0',
+  // For the TypeScript consumer: the types a TypeScript Express app has installed.
+  '@types/node@^20.19.0',
+  '@types/express@^5.0.0',
 ];
+
+/** A TypeScript app using the packages, compiled (not run) under each module resolution. */
+const TYPESCRIPT_APP: Record<string, string> = {
+  'esm.mts': `import { defineConfig, isTsuError, type UserConfig } from '@tsunicorn/core';
+import { listen } from '@tsunicorn/express';
+import express from 'express';
+const config: UserConfig = defineConfig({ workers: 2, bind: ['127.0.0.1:0'], maxRequests: 1000 });
+void listen(() => express(), config);
+export const known: boolean = isTsuError(new Error('x'), 'TSU_ERR_BIND');
+`,
+  'cjs.cts': `import core = require('@tsunicorn/core');
+import fastify = require('@tsunicorn/fastify');
+core.defineConfig({ workers: 2 });
+export const listen: typeof fastify.listen = fastify.listen;
+`,
+  'bundler.ts':
+    "import { defineConfig } from '@tsunicorn/core';\nimport { createAdapter } from '@tsunicorn/nest';\nexport const c = defineConfig({ workers: 1 });\nexport const make = createAdapter;\n",
+};
+
+const TSCONFIGS: Record<string, { module: string; moduleResolution: string; files: string[] }> = {
+  nodenext: { module: 'nodenext', moduleResolution: 'nodenext', files: ['esm.mts', 'cjs.cts'] },
+  // Under module node16, TypeScript does not let CommonJS require() an ES module (nodenext,
+  // which knows require(esm), does): node16 CommonJS files use import() (see the READMEs).
+  node16: { module: 'node16', moduleResolution: 'node16', files: ['esm.mts'] },
+  bundler: { module: 'esnext', moduleResolution: 'bundler', files: ['bundler.ts'] },
+};
 
 const NPM_FLAGS = ['--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'];
 
@@ -88,6 +117,19 @@ describe('the packed tarballs', () => {
       expect(failed, name).toEqual([]);
     }
   }, 120_000);
+});
+
+describe('a TypeScript app using the installed packages', () => {
+  it.each(Object.keys(TSCONFIGS))('type-checks with moduleResolution %s', (name) => {
+    const dir = join(root, 'apps', 'typescript');
+    mkdirSync(dir, { recursive: true });
+    for (const [file, text] of Object.entries(TYPESCRIPT_APP)) writeFileSync(join(dir, file), text);
+    const { files, ...options } = TSCONFIGS[name]!;
+    const compilerOptions = { ...options, strict: true, noEmit: true, types: ['node'], skipLibCheck: false };
+    writeFileSync(join(dir, `tsconfig.${name}.json`), JSON.stringify({ compilerOptions, files }));
+    const tsc = join(ROOT, 'node_modules/.bin/tsc');
+    expect(() => execFileSync(tsc, ['-p', `tsconfig.${name}.json`], { cwd: dir, encoding: 'utf8', stdio: 'pipe' })).not.toThrow();
+  });
 });
 
 describe.each(APPS)('installed from the tarballs with npm: $name', (app) => {
