@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 // Plain .mjs scripts, shared with `pnpm release:check`.
-import { packAll } from '../../scripts/pack-packages.mjs';
+import { packAll, tarballProblems } from '../../scripts/pack-packages.mjs';
 import { checkTarball } from '../../scripts/release-check.mjs';
 import { getJson } from '../helpers/http.js';
 import { ROOT, start, stopAll } from '../helpers/server.js';
@@ -117,6 +117,26 @@ describe('the packed tarballs', () => {
       expect(failed, name).toEqual([]);
     }
   }, 120_000);
+
+  it('the tarball check names what an empty package lacks (as `pnpm pack` without a build made)', () => {
+    const dir = join(root, 'empty-package', 'package');
+    mkdirSync(dir, { recursive: true });
+    const pkg = { name: '@tsunicorn/empty', version: '0.0.0', dependencies: { '@tsunicorn/core': 'workspace:^' } };
+    writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg));
+    writeFileSync(join(dir, 'README.md'), '# empty\n');
+    const tarball = join(root, 'empty-package', 'empty.tgz');
+    execFileSync('tar', ['czf', tarball, '-C', dirname(dir), 'package']);
+    expect(tarballProblems(tarball)).toEqual(
+      expect.arrayContaining([
+        'package/LICENSE is missing',
+        'package/dist/index.js is missing',
+        'package/dist/index.d.ts is missing',
+        'package.json has no "repository"',
+        'package.json has no "engines"',
+        'package.json still has a workspace: range',
+      ]),
+    );
+  });
 });
 
 describe('a TypeScript app using the installed packages', () => {
