@@ -184,6 +184,20 @@ describe('tsunicorn start-up errors', () => {
     expect(server.log).not.toMatch(/loader\.js|runtime\.js|node:internal/);
   });
 
+  it('names the file and line of a syntax error in a module the app imports', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsu-syntax-'));
+    writeFileSync(join(dir, 'app.mjs'), "import { handler } from './routes.mjs';\nexport default handler;\n");
+    writeFileSync(join(dir, 'routes.mjs'), 'export function handler(req, res) {\n  res.end(\n}\n');
+    const server = start({ args: [join(dir, 'app.mjs'), '-w', '2', '-b', '127.0.0.1:0'] });
+    expect(await server.waitForExit()).toBe(4);
+    expect(server.log).toMatch(
+      /failed to boot: App failed to load: .*app\.mjs\nfile:\/\/.*routes\.mjs:3\n\}\n\^\nSyntaxError: Unexpected token/,
+    );
+    const check = start({ args: ['--check-config', join(dir, 'app.mjs')] });
+    expect(await check.waitForExit()).toBe(4);
+    expect(check.log).toMatch(/routes\.mjs:3\n/);
+  });
+
   it('names a wrong export once, without a stack, however many workers fail', async () => {
     const server = start({ args: [`${FIXTURES}/no-app-export.js`, '-w', '3', '-b', '127.0.0.1:0'] });
     expect(await server.waitForExit()).toBe(4);

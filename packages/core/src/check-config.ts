@@ -1,4 +1,6 @@
-import { adapterFor, importApp } from './adapter/loader.js';
+import { resolve } from 'node:path';
+import { adapterFor, importApp, parseAppSpec } from './adapter/loader.js';
+import { withSyntaxErrorLocation } from './adapter/syntax-error.js';
 import { TsuError } from './errors.js';
 import { applyChdir, checkAppExists, loadSettingsFrom } from './master/main.js';
 import type { ParsedArgv } from './settings/argv.js';
@@ -16,7 +18,10 @@ export async function checkConfig(argv: ParsedArgv): Promise<string> {
   }
   applyChdir(settings);
   checkAppExists(settings.app);
-  const { value, path, label } = await importApp(settings.app, process.cwd());
+  const spec = settings.app;
+  const { value, path, label } = await importApp(spec, process.cwd()).catch((err: unknown) => {
+    throw withSyntaxErrorLocation(err, resolve(parseAppSpec(spec).modulePath));
+  });
   const adapter = await adapterFor(value, path, label, settings.adapterOptions);
   const served =
     adapter.name === 'factory'
