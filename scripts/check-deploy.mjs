@@ -19,7 +19,7 @@
  * Exits 1 and lists the problems when any is found.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as renderGoTemplate } from '@evertdespiegeleer/go-template';
@@ -116,8 +116,10 @@ export async function schemaProblems(objects) {
  * is fixed.
  */
 export function unknownFieldProblems(objects) {
-  const dir = join(ROOT, 'node_modules/.cache/tsunicorn-check-deploy');
-  mkdirSync(dir, { recursive: true });
+  // Inside the workspace, so that the file resolves kubernetes-models; one directory per run.
+  const cache = join(ROOT, 'node_modules/.cache');
+  mkdirSync(cache, { recursive: true });
+  const dir = mkdtempSync(join(cache, 'tsunicorn-check-deploy-'));
   const lines = [];
   const owners = [];
   objects.forEach(({ object }, i) => {
