@@ -18,6 +18,8 @@ export interface StartOptions {
   readonly env?: Record<string, string>;
   /** Run this script instead of the CLI (drop-in listen()). */
   readonly script?: string;
+  /** Run this executable (its own `#!` line picks the interpreter) with `args`, instead of node. */
+  readonly executable?: string;
 }
 
 const started = new Set<RunningServer>();
@@ -32,7 +34,7 @@ export class RunningServer {
 
   constructor(options: StartOptions) {
     const argv = options.script ? [options.script, ...options.args] : [CLI, ...options.args];
-    this.child = spawn(process.execPath, argv, {
+    this.child = spawn(options.executable ?? process.execPath, options.executable ? options.args : argv, {
       cwd: options.cwd ?? ROOT,
       env: { ...process.env, TSUNICORN_LOG_LEVEL: 'debug', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
