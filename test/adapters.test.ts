@@ -63,7 +63,7 @@ describe('warm-up failures', () => {
     });
     expect(await server.waitForExit()).toBe(3);
     expect(server.log).toContain('warm-up request GET /definitely-missing failed: answered 404 (expected 200)');
-    expect(server.log).toContain('Worker failed to boot.');
+    expect(server.log).toContain('Worker failed to boot (exit code 3): ');
   });
 
   it('are logged as warnings and let the worker boot when warmupStrict is off', async () => {

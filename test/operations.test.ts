@@ -15,7 +15,7 @@ describe('boot timeout', () => {
     const server = start({ args: [`${FIXTURES}/boot-hangs.js`, '-w', '1', '-b', '127.0.0.1:0', '--boot-timeout', '1'] });
     expect(await server.waitForExit()).toBe(3);
     expect(server.log).toMatch(/Worker 1 \(pid: \d+\) did not boot within 1s \(boot-timeout\); aborting it/);
-    expect(server.log).toContain('Worker failed to boot.');
+    expect(server.log).toContain('Worker failed to boot (exit code 3): ');
   });
 });
 

@@ -43,7 +43,7 @@ describe('boot failures', () => {
     expect(await server.waitForExit()).toBe(3);
     expect(server.log).toMatch(/exited with code 3 before it was ready/);
     expect(server.log).not.toMatch(/draining/);
-    expect(server.log).toMatch(/CRITICAL\] Worker failed to boot\. .*cannot connect to the cache/);
+    expect(server.log).toMatch(/CRITICAL\] Worker failed to boot \(exit code 3\): cannot connect to the cache/);
   });
 });
 

@@ -1,4 +1,7 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { get, getJson } from './helpers/http.js';
 import { EXAMPLES, FIXTURES, isAlive, start, stopAll, until } from './helpers/server.js';
@@ -66,9 +69,44 @@ describe('tsunicorn quick stop and information commands', () => {
     expect(version.log).toMatch(/^tsunicorn \d+\.\d+\.\d+ \(Node v\d+/);
     const printed = start({ args: ['--print-config', APP, '-w', '3', '-b', '[::1]:9000'], env: { TSUNICORN_TIMEOUT: '12' } });
     expect(await printed.waitForExit()).toBe(0);
-    expect(printed.log).toMatch(/^workers\s+= 3$/m);
-    expect(printed.log).toMatch(/^timeout\s+= 12$/m);
-    expect(printed.log).toMatch(/^bind\s+= \["\[::1\]:9000"\]$/m);
+    expect(printed.log).toMatch(/^workers\s+= 3\s+# cli --workers$/m);
+    expect(printed.log).toMatch(/^timeout\s+= 12\s+# env TSUNICORN_TIMEOUT$/m);
+    expect(printed.log).toMatch(/^bind\s+= \["\[::1\]:9000"\]\s+# cli --bind$/m);
+    expect(printed.log).toMatch(/^backlog\s+= 2048\s+# default$/m);
+  });
+
+  it('--print-config shows PORT and WEB_CONCURRENCY as defaults that an explicit value overrides', async () => {
+    const env = { PORT: '9', WEB_CONCURRENCY: '3' };
+    const platform = start({ args: ['--print-config', APP], env });
+    expect(await platform.waitForExit()).toBe(0);
+    expect(platform.log).toMatch(/^bind\s+= \["0\.0\.0\.0:9"\]\s+# env PORT \(a default/m);
+    expect(platform.log).toMatch(/^workers\s+= 3\s+# env WEB_CONCURRENCY \(a default/m);
+    const explicit = start({ args: ['--print-config', APP, '-b', '127.0.0.1:7000'], env: { ...env, TSUNICORN_WORKERS: '2' } });
+    expect(await explicit.waitForExit()).toBe(0);
+    expect(explicit.log).toMatch(/^bind\s+= \["127\.0\.0\.1:7000"\]\s+# cli --bind$/m);
+    expect(explicit.log).toMatch(/^workers\s+= 2\s+# env TSUNICORN_WORKERS$/m);
+  });
+});
+
+describe('gunicorn spellings', () => {
+  it('--pid, --log-file - and --access-logfile - work as in gunicorn', async () => {
+    const pidfile = join(mkdtempSync(join(tmpdir(), 'tsu-gunicorn-')), 'app.pid');
+    const server = start({ args: [APP, '-w', '1', '-b', '127.0.0.1:0', '--pid', pidfile, '--log-file', '-', '--access-logfile', '-'] });
+    const port = await server.ready();
+    expect(readFileSync(pidfile, 'utf8').trim()).toBe(String(server.pid));
+    expect((await get(port, '/?from=gunicorn')).status).toBe(200);
+    await server.waitForLog(/"GET \/\?from=gunicorn HTTP\/1\.1" 200/);
+  });
+});
+
+describe('PORT and WEB_CONCURRENCY', () => {
+  it('never widen an explicit bind: PORT=9 with -b 127.0.0.1:0 serves on 127.0.0.1 only', async () => {
+    const server = start({ args: [APP, '-b', '127.0.0.1:0'], env: { PORT: '9', WEB_CONCURRENCY: '2', TSUNICORN_WORKERS: '1' } });
+    const port = await server.ready();
+    expect(server.log).toMatch(/Listening at: 127\.0\.0\.1:\d+ /);
+    expect(server.log).not.toContain('0.0.0.0');
+    expect(server.workerPids).toHaveLength(1);
+    expect((await get(port, '/')).status).toBe(200);
   });
 });
 
@@ -104,17 +142,68 @@ describe('tsunicorn start-up errors', () => {
   it('--check-config exits 0 for a valid config and 2 naming a bad value', async () => {
     const ok = start({ args: ['--check-config', APP, '-w', '3'] });
     expect(await ok.waitForExit()).toBe(0);
-    expect(ok.log).toMatch(/Config OK/);
+    expect(ok.log).toMatch(/Config OK \(.*\); app .*node-http\/app\.js:default: served by the node adapter/);
     const bad = start({ args: ['--check-config', APP, '--timeout=-1'] });
     expect(await bad.waitForExit()).toBe(2);
     expect(bad.log).toContain('invalid value for setting "timeout" (--timeout)');
   });
 
-  it('exits 4 with the stack when the app cannot be imported', async () => {
-    const server = start({ args: [`${FIXTURES}/throws-on-import.js`, '-w', '2', '-b', '127.0.0.1:0'] });
+  it('--check-config imports the app: a missing file, an import error or a wrong export exits 4', async () => {
+    const missing = start({ args: ['--check-config', `${FIXTURES}/no-such-app.js`] });
+    expect(await missing.waitForExit()).toBe(4);
+    expect(missing.log).toContain('no-such-app.js does not exist');
+    const throws = start({ args: ['--check-config', `${FIXTURES}/throws-on-import.js`] });
+    expect(await throws.waitForExit()).toBe(4);
+    expect(throws.log).toContain('database is not reachable');
+    expect(throws.log).toMatch(/at .*throws-on-import\.js/);
+    expect(throws.log).not.toMatch(/loader\.js|check-config\.js|node:internal/);
+    const noExport = start({ args: ['--check-config', `${FIXTURES}/no-app-export.js`] });
+    expect(await noExport.waitForExit()).toBe(4);
+    expect(noExport.log).toContain('has no export "default" or "app" (its exports: handler)');
+    expect(noExport.log).not.toContain('Config OK');
+    const named = start({ args: ['--check-config', `${FIXTURES}/no-app-export.js:handler`] });
+    expect(await named.waitForExit()).toBe(0);
+    expect(named.log).toContain('served by the node adapter');
+  });
+
+  it('--check-config checks the adapter options', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsu-check-'));
+    writeFileSync(join(dir, 'tsunicorn.config.mjs'), "export default { adapterOptions: { platform: 'koa' } };\n");
+    const bad = start({ args: ['--check-config', `${EXAMPLES}/nest/dist/app.module.js:AppModule`], cwd: dir });
+    expect(await bad.waitForExit()).not.toBe(0);
+    expect(bad.log).toContain('platform is "koa"; it must be "express" or "fastify"');
+  });
+
+  it('exits 4 with the stack when the app cannot be imported, reported once for all workers', async () => {
+    const server = start({ args: [`${FIXTURES}/throws-on-import.js`, '-w', '3', '-b', '127.0.0.1:0'] });
     expect(await server.waitForExit()).toBe(4);
     expect(server.log).toContain('App failed to load');
-    expect(server.log).toContain('database is not reachable');
-    expect(server.log).toMatch(/at .*throws-on-import\.js/);
+    expect(server.log.match(/Error: database is not reachable/g)).toHaveLength(1);
+    expect(server.log.match(/at .*throws-on-import\.js/g)).toHaveLength(1);
+    // tsunicorn's own frames explain nothing about the user's mistake.
+    expect(server.log).not.toMatch(/loader\.js|runtime\.js|node:internal/);
+  });
+
+  it('names the file and line of a syntax error in a module the app imports', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsu-syntax-'));
+    writeFileSync(join(dir, 'app.mjs'), "import { handler } from './routes.mjs';\nexport default handler;\n");
+    writeFileSync(join(dir, 'routes.mjs'), 'export function handler(req, res) {\n  res.end(\n}\n');
+    const server = start({ args: [join(dir, 'app.mjs'), '-w', '2', '-b', '127.0.0.1:0'] });
+    expect(await server.waitForExit()).toBe(4);
+    expect(server.log).toMatch(
+      /failed to boot: App failed to load: .*app\.mjs\nfile:\/\/.*routes\.mjs:3\n\}\n\^\nSyntaxError: Unexpected token/,
+    );
+    const check = start({ args: ['--check-config', join(dir, 'app.mjs')] });
+    expect(await check.waitForExit()).toBe(4);
+    expect(check.log).toMatch(/routes\.mjs:3\n/);
+  });
+
+  it('names a wrong export once, without a stack, however many workers fail', async () => {
+    const server = start({ args: [`${FIXTURES}/no-app-export.js`, '-w', '3', '-b', '127.0.0.1:0'] });
+    expect(await server.waitForExit()).toBe(4);
+    const detail = /failed to boot: App module .*no-app-export\.js has no export "default" or "app" \(its exports: handler\)/g;
+    expect(server.log.match(detail)).toHaveLength(1);
+    expect(server.log).toMatch(/CRITICAL\] App failed to load \(exit code 4\): App module .*no-app-export\.js has no export/);
+    expect(server.log).not.toMatch(/^\s+at /m);
   });
 });

@@ -62,7 +62,7 @@ describe('boot failures', () => {
   it('stops everything and exits 3 when a worker fails to boot at first start, without a respawn loop', async () => {
     const server = start({ args: [`${FIXTURES}/boot-throws.js`, '-w', '2', '-b', '127.0.0.1:0'] });
     expect(await server.waitForExit()).toBe(3);
-    expect(server.log).toContain('Worker failed to boot.');
+    expect(server.log).toContain('Worker failed to boot (exit code 3): ');
     expect(server.log).toContain('cannot connect to the cache (from boot-throws.js)');
     expect(server.workerPids.length).toBe(2);
   });

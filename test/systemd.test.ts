@@ -74,7 +74,7 @@ describe('socket activation', () => {
     const fd = (listener as unknown as { _handle: { fd: number } })._handle.fd;
     // LISTEN_PID must be the master's own pid: the shell sets it, then becomes node.
     const server = start({
-      command: '/bin/sh',
+      executable: '/bin/sh',
       args: ['-c', `LISTEN_PID=$$ LISTEN_FDS=1 exec "${process.execPath}" "${CLI}" "${FIXTURES}/slow-boot-app.js" -w 1 -b 127.0.0.1:1`],
       fds: [fd],
     });

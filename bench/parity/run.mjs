@@ -58,8 +58,20 @@ const APPS_UNDER_TEST = [
       { name: 'Express, two pieces', path: '/pieces' },
     ],
   },
-  { file: 'fastify-stream.mjs', cases: [{ name: 'Fastify, streamed reply', path: '/stream' }, { name: 'Fastify, JSON', path: '/json' }] },
-  { file: 'nest-stream.mjs', cases: [{ name: 'Nest, StreamableFile', path: '/s/file' }, { name: 'Nest, JSON', path: '/s/json' }] },
+  {
+    file: 'fastify-stream.mjs',
+    cases: [
+      { name: 'Fastify, streamed reply', path: '/stream' },
+      { name: 'Fastify, JSON', path: '/json' },
+    ],
+  },
+  {
+    file: 'nest-stream.mjs',
+    cases: [
+      { name: 'Nest, StreamableFile', path: '/s/file' },
+      { name: 'Nest, JSON', path: '/s/json' },
+    ],
+  },
 ];
 
 const SERVERS = {
@@ -70,7 +82,11 @@ const SERVERS = {
 const KINDS = Object.keys(SERVERS);
 
 function tsunicornServer(cli, app) {
-  return { args: [cli, join(APPS, app), '-w', '1', '-b', '127.0.0.1:0'], ready: /Listening at: 127\.0\.0\.1:(\d+)/, after: /Ready: 1 worker/ };
+  return {
+    args: [cli, join(APPS, app), '-w', '1', '-b', '127.0.0.1:0'],
+    ready: /Listening at: 127\.0\.0\.1:(\d+)/,
+    after: /Ready: 1 worker/,
+  };
 }
 
 async function startServer(kind, app) {
@@ -128,7 +144,11 @@ function hasWrk() {
   }
 }
 
-const median = (xs) => percentile([...xs].sort((a, b) => a - b), 50);
+const median = (xs) =>
+  percentile(
+    [...xs].sort((a, b) => a - b),
+    50,
+  );
 
 async function main() {
   const loadBefore = loadavg()[0];
@@ -164,7 +184,15 @@ async function main() {
     const ratio = median(tsu.p50) / median(plain.p50);
     const before = byServer['tsunicorn before'];
     const beforeCells = before ? [formatMs(median(before.p50)), `${(median(before.p50) / median(plain.p50)).toFixed(2)}×`] : [];
-    return [name, formatMs(median(plain.p50)), formatMs(median(tsu.p50)), `${ratio.toFixed(2)}×`, formatMs(median(plain.p90)), formatMs(median(tsu.p90)), ...beforeCells];
+    return [
+      name,
+      formatMs(median(plain.p50)),
+      formatMs(median(tsu.p50)),
+      `${ratio.toFixed(2)}×`,
+      formatMs(median(plain.p90)),
+      formatMs(median(tsu.p90)),
+      ...beforeCells,
+    ];
   });
   const wrkRows = [...results]
     .filter(([, s]) => s.tsunicorn.wrk.length > 0)
@@ -186,7 +214,9 @@ function resultsTable(rows) {
 
 function renderReport({ rows, wrkRows, wrk, loadBefore, loadAfter }) {
   const machine = describeMachine();
-  const versions = ['express', 'express-session', 'compression', 'fastify', '@nestjs/core'].map((p) => `${p} ${packageVersion(p, APPS)}`).join(', ');
+  const versions = ['express', 'express-session', 'compression', 'fastify', '@nestjs/core']
+    .map((p) => `${p} ${packageVersion(p, APPS)}`)
+    .join(', ');
   return `# Parity benchmark: per-request latency, plain listen() vs tsunicorn
 
 \`pnpm bench parity --rounds ${ROUNDS} --requests ${REQUESTS}\` (${new Date().toISOString().slice(0, 10)}).

@@ -18,8 +18,8 @@ export interface StartOptions {
   readonly env?: Record<string, string>;
   /** Run this script instead of the CLI (drop-in listen()). */
   readonly script?: string;
-  /** Run this program with `args` instead of node (a shell that sets the environment, then execs node). */
-  readonly command?: string;
+  /** Run this executable (its own `#!` line picks the interpreter) with `args`, instead of node. */
+  readonly executable?: string;
   /** Descriptors the process gets as fd 3, 4…: listening sockets for socket activation. */
   readonly fds?: readonly number[];
 }
@@ -35,8 +35,8 @@ export class RunningServer {
   private readonly waiters = new Set<() => void>();
 
   constructor(options: StartOptions) {
-    const argv = options.command ? [...options.args] : options.script ? [options.script, ...options.args] : [CLI, ...options.args];
-    this.child = spawn(options.command ?? process.execPath, argv, {
+    const argv = options.script ? [options.script, ...options.args] : [CLI, ...options.args];
+    this.child = spawn(options.executable ?? process.execPath, options.executable ? options.args : argv, {
       cwd: options.cwd ?? ROOT,
       env: { ...process.env, TSUNICORN_LOG_LEVEL: 'debug', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe', ...(options.fds ?? [])],

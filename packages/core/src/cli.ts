@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-import { runCtl } from './ctl.js';
-import { ExitCode, isTsuError } from './errors.js';
-import { loadSettingsFrom, runMasterFromCli, version } from './master/main.js';
 /**
  * `tsunicorn [options] APP` — the command line. Flags come from the settings table; see
  * docs/settings.md or `tsunicorn --help`.
  */
+import { checkConfig } from './check-config.js';
+import { runCtl } from './ctl.js';
+import { describeForUser, ExitCode, isTsuError } from './errors.js';
+import { loadSettingsFrom, runMasterFromCli, version } from './master/main.js';
 import { parseArgv } from './settings/argv.js';
 import { helpText, printConfig } from './settings/help.js';
 
@@ -14,20 +15,27 @@ async function main(argv: string[]): Promise<void> {
   const parsed = parseArgv(argv);
   if (parsed.help) return void process.stdout.write(helpText());
   if (parsed.version) return void process.stdout.write(`tsunicorn ${await version()} (Node ${process.version})\n`);
-  if (parsed.checkConfig || parsed.printConfig) {
-    const { settings, configPath } = await loadSettingsFrom({ argv: parsed, cwd: process.cwd() });
-    if (parsed.printConfig) process.stdout.write(printConfig(settings));
-    if (parsed.checkConfig) process.stdout.write(`Config OK${configPath ? ` (${configPath})` : ' (no config file)'}\n`);
-    return;
+  if (parsed.printConfig) {
+    const { settings, sources } = await loadSettingsFrom({ argv: parsed, cwd: process.cwd() });
+    process.stdout.write(printConfig(settings, sources));
   }
+  if (parsed.checkConfig) {
+    // The app was imported: whatever it left open (a pool, a timer) must not keep this alive.
+    return exitAfter(await checkConfig(parsed), ExitCode.OK);
+  }
+  if (parsed.printConfig) return;
   await runMasterFromCli(parsed);
+}
+
+/** Writes `text` to stdout and exits once it is flushed. */
+function exitAfter(text: string, code: number): void {
+  process.stdout.write(text, () => process.exit(code));
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
   if (isTsuError(err)) {
-    process.stderr.write(`Error: ${err.message} [${err.code}]\n`);
-    process.exit(err.exitCode);
+    process.stderr.write(`Error: ${describeForUser(err)} [${err.code}]\n`, () => process.exit(err.exitCode));
+    return;
   }
-  process.stderr.write(`Error: ${(err as Error)?.stack ?? String(err)}\n`);
-  process.exit(ExitCode.INTERNAL);
+  process.stderr.write(`Error: ${(err as Error)?.stack ?? String(err)}\n`, () => process.exit(ExitCode.INTERNAL));
 });

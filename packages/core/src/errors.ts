@@ -76,3 +76,24 @@ export function describeError(err: unknown): { message: string; stack: string; c
   }
   return { message: String(err), stack: String(err) };
 }
+
+/** The compiled core's own directory: stack frames in it are tsunicorn's, not the user's. */
+const CORE_DIR_URL = new URL('.', import.meta.url).href;
+
+/**
+ * An error as a user should read it: a TsuError is a message written for them, so it is shown
+ * without a stack; any other error keeps its stack. Frames inside tsunicorn and Node's
+ * internals are left out either way, since they explain nothing about the user's mistake.
+ */
+export function describeForUser(err: unknown): string {
+  return withoutInternalFrames(isTsuError(err) ? err.message : describeError(err).stack);
+}
+
+function withoutInternalFrames(text: string): string {
+  const internal = (line: string) =>
+    /^\s+at /.test(line) && (line.includes(CORE_DIR_URL) || line.includes('(node:internal/') || /at (async )?node:internal\//.test(line));
+  return text
+    .split('\n')
+    .filter((line) => !internal(line))
+    .join('\n');
+}

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { isTsuError } from '../src/errors.js';
 import { parseArgv, splitCommandLine } from '../src/settings/argv.js';
 import { settingsMarkdown } from '../src/settings/doc.js';
-import { readConfigFile, resolveSettings } from '../src/settings/resolve.js';
+import { readConfigFile, resolveSettings, resolveSettingsWithSources } from '../src/settings/resolve.js';
 
 const resolve = (argv: string[] = [], env: NodeJS.ProcessEnv = {}, file: Record<string, unknown> | null = null) =>
   resolveSettings({ argv: parseArgv(argv), env, file: file && { path: '/tmp/tsunicorn.config.js', values: file } });
@@ -37,10 +37,45 @@ describe('settings precedence', () => {
     expect(s.maxRequests).toBe(200);
   });
 
-  it('takes WEB_CONCURRENCY and PORT from the platform, above the config file', () => {
-    const s = resolve([], { WEB_CONCURRENCY: '6', PORT: '5000' }, { workers: 2 });
-    expect(s.workers).toBe(6);
-    expect(s.bind.map((b) => b.text)).toEqual(['0.0.0.0:5000']);
+  it('takes WEB_CONCURRENCY and PORT as defaults only, as gunicorn does', () => {
+    const platform = { WEB_CONCURRENCY: '6', PORT: '5000' };
+    const alone = resolve([], platform);
+    expect(alone.workers).toBe(6);
+    expect(alone.bind.map((b) => b.text)).toEqual(['0.0.0.0:5000']);
+    // Any explicit bind or worker count wins, so PORT never widens 127.0.0.1 to 0.0.0.0.
+    const fromFile = resolve([], platform, { workers: 2, bind: ['127.0.0.1:7000'] });
+    expect(fromFile.workers).toBe(2);
+    expect(fromFile.bind.map((b) => b.text)).toEqual(['127.0.0.1:7000']);
+    const fromEnv = resolve([], { ...platform, TSUNICORN_BIND: '127.0.0.1:7001', TSUNICORN_WORKERS: '3' });
+    expect(fromEnv.bind.map((b) => b.text)).toEqual(['127.0.0.1:7001']);
+    expect(fromEnv.workers).toBe(3);
+    const fromCli = resolve(['-b', '127.0.0.1:7002', '-w', '4'], platform);
+    expect(fromCli.bind.map((b) => b.text)).toEqual(['127.0.0.1:7002']);
+    expect(fromCli.workers).toBe(4);
+  });
+
+  it('tells where each value came from', () => {
+    const { sources } = resolveSettingsWithSources({
+      argv: parseArgv(['-b', '127.0.0.1:1', 'app.js']),
+      env: { PORT: '9', WEB_CONCURRENCY: '2', TSUNICORN_TIMEOUT: '5', TSUNICORN_CMD_ARGS: '--keep-alive 3' },
+      file: { path: '/srv/tsunicorn.config.js', values: { maxRequests: 10 } },
+    });
+    expect(sources.bind).toEqual({ kind: 'cli', detail: '--bind' });
+    expect(sources.app).toEqual({ kind: 'cli', detail: 'APP argument' });
+    expect(sources.workers).toEqual({ kind: 'platform', detail: 'WEB_CONCURRENCY' });
+    expect(sources.timeout).toEqual({ kind: 'env', detail: 'TSUNICORN_TIMEOUT' });
+    expect(sources.keepAlive).toEqual({ kind: 'env', detail: 'TSUNICORN_CMD_ARGS' });
+    expect(sources.maxRequests).toEqual({ kind: 'file', detail: 'config file /srv/tsunicorn.config.js' });
+    expect(sources.backlog.kind).toBe('default');
+  });
+
+  it('takes the gunicorn spellings of options', () => {
+    const s = resolve(['--pid', '/tmp/a.pid', '--name', 'api', '--log-file', '-', '--access-logfile', '-', '--access-logformat', '%(s)s']);
+    expect(s.pidfile).toBe('/tmp/a.pid');
+    expect(s.procName).toBe('api');
+    expect(s.errorLogfile).toBe('-');
+    expect(s.accessLogfile).toBe('-');
+    expect(s.accessLogFormat).toBe('%(s)s');
   });
 
   it('collects a repeated flag into a list', () => {
@@ -126,6 +161,31 @@ describe('bind addresses', () => {
 });
 
 describe('command line', () => {
+  const usageError = (argv: string[]) => {
+    try {
+      parseArgv(argv);
+    } catch (err) {
+      expect(isTsuError(err, 'TSU_ERR_USAGE')).toBe(true);
+      return (err as Error).message;
+    }
+    throw new Error('expected a usage error');
+  };
+
+  it('suggests only options a typo could have meant', () => {
+    expect(usageError(['--pod', 'x'])).toContain('did you mean --pid?');
+    expect(usageError(['--workes', '2'])).toContain('did you mean --workers?');
+    // Two edits from --bind is not a typo of it for a short word: no suggestion rather than a wrong one.
+    expect(usageError(['--pic', 'x'])).toContain('did you mean --pid?');
+    expect(usageError(['--qind', 'x'])).toContain('did you mean --bind?');
+    expect(usageError(['--qxnd', 'x'])).toBe('unknown option --qxnd; see tsunicorn --help');
+  });
+
+  it('explains gunicorn options that tsunicorn has no equivalent for', () => {
+    expect(usageError(['--reload'])).toContain("option --reload is gunicorn's, not tsunicorn's: tsunicorn does not watch files: send HUP");
+    expect(usageError(['--threads', '4'])).toContain('use --workers');
+    expect(usageError(['-D'])).toContain('runs in the foreground');
+  });
+
   it('splits TSUNICORN_CMD_ARGS honouring quotes', () => {
     expect(splitCommandLine(`-w 2 --bind='a b' "c \\"d\\""`)).toEqual(['-w', '2', '--bind=a b', 'c "d"']);
   });

@@ -69,6 +69,8 @@ export class Arbiter implements ServerControls {
   private readonly startedAt = Date.now();
   /** Admin listener, control socket, systemd: idle unless configured. */
   private readonly ops: Operations;
+  /** Boot-failure reports already logged in full, with the worker that reported each. */
+  private readonly bootFailureReports = new Map<string, number>();
 
   constructor(private readonly options: ArbiterOptions) {
     this.settings = options.settings;
@@ -250,12 +252,27 @@ export class Arbiter implements ServerControls {
         return this.tick();
       case 'boot-failed':
         worker.bootFailure = { appLoad: message.appLoad, message: message.message, stack: message.stack };
-        this.log.error(`Worker ${worker.id} (pid: ${worker.pid}) failed to boot: ${message.stack}`);
-        return;
+        return this.reportBootFailure(worker, message.stack);
       case 'loaded':
         this.log.debug(`Worker ${worker.id} (pid: ${worker.pid}) loaded the app (${message.adapter} adapter)`);
         return;
     }
+  }
+
+  /**
+   * Logs why a worker could not boot. N workers that load the same broken app fail the same
+   * way: the report is logged in full once, and the others name the worker that logged it.
+   */
+  private reportBootFailure(worker: WorkerHandle, report: string): void {
+    // Keyed by generation: a later reload that fails the same way is explained in full again.
+    const key = `${worker.generation}\n${report}`;
+    const first = this.bootFailureReports.get(key);
+    if (first !== undefined) {
+      return this.log.error(`Worker ${worker.id} (pid: ${worker.pid}) failed to boot with the same error as worker ${first}`);
+    }
+    if (this.bootFailureReports.size >= 32) this.bootFailureReports.clear();
+    this.bootFailureReports.set(key, worker.id);
+    this.log.error(`Worker ${worker.id} (pid: ${worker.pid}) failed to boot: ${report}`);
   }
 
   private onReady(worker: WorkerHandle, warmup: WorkerHandle['warmup']): void {
@@ -314,8 +331,9 @@ export class Arbiter implements ServerControls {
   private onBootFailure(worker: WorkerHandle, slot: Slot | undefined): void {
     if (this.state === 'starting') {
       const appLoad = worker.bootFailure?.appLoad ?? false;
-      const why = worker.bootFailure?.message.split('\n')[0] ?? `it exited before it was ready`;
-      this.log.critical(`${appLoad ? 'App failed to load.' : 'Worker failed to boot.'} ${why}`);
+      const why = worker.bootFailure?.message.split('\n')[0]?.replace(/^App failed to load: /, '') ?? `it exited before it was ready`;
+      const code = appLoad ? ExitCode.APP_LOAD : ExitCode.WORKER_BOOT;
+      this.log.critical(`${appLoad ? 'App failed to load' : 'Worker failed to boot'} (exit code ${code}): ${why}`);
       return void this.shutdown(appLoad ? ExitCode.APP_LOAD : ExitCode.WORKER_BOOT, 'quick');
     }
     if (this.reloading && worker.generation === this.reloading.generation) {

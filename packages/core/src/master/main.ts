@@ -2,11 +2,11 @@ import { closeSync, existsSync, openSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { importApp, parseAppSpec } from '../adapter/loader.js';
-import { describeError, ExitCode, isTsuError, TsuError } from '../errors.js';
+import { describeError, describeForUser, ExitCode, isTsuError, TsuError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
 import type { ParsedArgv } from '../settings/argv.js';
 import type { Settings, UserConfig } from '../settings/index.js';
-import { readConfigFile, resolveSettings } from '../settings/resolve.js';
+import { readConfigFile, resolveSettingsWithSources, type SettingSource } from '../settings/resolve.js';
 import { Arbiter } from './arbiter.js';
 import { removePidfile, writePidfile } from './pidfile.js';
 import { checkPrivileges, chownLogFiles } from './privileges.js';
@@ -23,15 +23,17 @@ interface SettingsSource {
 }
 
 /** Reads the config file and resolves the settings from every layer. */
-export async function loadSettingsFrom(source: SettingsSource): Promise<{ settings: Settings; configPath: string | null }> {
+export async function loadSettingsFrom(
+  source: SettingsSource,
+): Promise<{ settings: Settings; sources: Readonly<Record<string, SettingSource>>; configPath: string | null }> {
   const file = await readConfigFile(source.cwd, source.argv.configPath);
-  const settings = resolveSettings({
+  const { settings, sources } = resolveSettingsWithSources({
     argv: source.argv,
     env: process.env,
     file,
     ...(source.code ? { code: source.code as Record<string, unknown> } : {}),
   });
-  return { settings, configPath: file?.path ?? null };
+  return { settings, sources, configPath: file?.path ?? null };
 }
 
 /** The master started by the `tsunicorn` CLI: workers run the CLI's worker entry. */
@@ -104,14 +106,15 @@ function workerExecArgv(): string[] {
 
 function reportFatal(err: unknown, log: Logger): number {
   if (isTsuError(err)) {
-    log.critical(`${err.message} [${err.code}]`);
+    log.critical(`${describeForUser(err)} [${err.code}]`);
     return err.exitCode;
   }
   log.critical(`Unexpected error in the master: ${describeError(err).stack}`);
   return ExitCode.INTERNAL;
 }
 
-function applyChdir(settings: Settings): void {
+/** --chdir: changes to the directory, checked first. */
+export function applyChdir(settings: Settings): void {
   if (settings.chdir === null) return;
   if (!statSync(settings.chdir, { throwIfNoEntry: false })?.isDirectory()) {
     throw new TsuError('TSU_ERR_INVALID_SETTING', `invalid value for setting "chdir" (--chdir): ${settings.chdir} is not a directory`);
@@ -120,7 +123,7 @@ function applyChdir(settings: Settings): void {
 }
 
 /** A missing APP module is reported before any socket is bound or worker spawned. */
-function checkAppExists(spec: string): void {
+export function checkAppExists(spec: string): void {
   const path = resolve(parseAppSpec(spec).modulePath);
   if (!existsSync(path))
     throw new TsuError('TSU_ERR_APP_LOAD', `App module ${path} does not exist (from APP "${spec}", relative to ${process.cwd()})`);

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { TsuError } from '../errors.js';
 import { type SettingName, settingEntries } from './index.js';
-import { nearest } from './suggest.js';
+import { gunicornOnlyOption, nearest } from './suggest.js';
 
 /** A setting's raw value as the CLI or the environment gave it. */
 export type RawValue = string | readonly string[] | boolean;
@@ -90,7 +90,10 @@ function parseOrExplain(argv: readonly string[], options: Record<string, OptionS
     const message = (err as Error).message;
     const unknown = /Unknown option '(-{1,2}[^']+)'/.exec(message)?.[1];
     if (unknown) {
-      const hint = nearest(unknown.replace(/^-+/, ''), Object.keys(options));
+      const name = unknown.replace(/^-+/, '').replace(/=.*$/, '');
+      const gunicorn = gunicornOnlyOption(name);
+      if (gunicorn) throw new TsuError('TSU_ERR_USAGE', `option ${unknown} is gunicorn's, not tsunicorn's: ${gunicorn}`);
+      const hint = nearest(name, Object.keys(options));
       throw new TsuError('TSU_ERR_USAGE', `unknown option ${unknown}${hint ? ` (did you mean --${hint}?)` : ''}; see tsunicorn --help`);
     }
     throw new TsuError('TSU_ERR_USAGE', `${message}; see tsunicorn --help`);

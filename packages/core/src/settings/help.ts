@@ -1,4 +1,5 @@
 import { type Section, type SettingSpec, type Settings, sections, settingEntries } from './index.js';
+import type { SettingSource } from './resolve.js';
 
 /** `tsunicorn --help`, grouped by section, from the settings table. */
 export function helpText(): string {
@@ -10,8 +11,8 @@ export function helpText(): string {
     '',
     'Options:',
     row('-c, --config FILE', 'Config file (default: tsunicorn.config.{ts,mts,js,mjs,cjs} in the working directory).'),
-    row('--check-config', 'Check the configuration and exit (0 when valid).'),
-    row('--print-config', 'Print the resolved settings and exit.'),
+    row('--check-config', 'Check the settings, import the app and check its export and adapter options; exit 0 when valid.'),
+    row('--print-config', 'Print every resolved setting and where it came from (default, file, env, cli), and exit.'),
     row('-h, --help', 'Show this help.'),
     row('-v, --version', 'Show the version.'),
   ];
@@ -35,11 +36,29 @@ function row(left: string, doc: string): string {
   return left.length >= 30 ? `  ${left}\n${' '.repeat(32)}${doc}` : `  ${left.padEnd(30)}${doc}`;
 }
 
-/** `--print-config`: every setting with its resolved value. */
-export function printConfig(settings: Settings): string {
-  return `${Object.entries(settings)
-    .map(([name, value]) => `${name.padEnd(20)} = ${formatValue(value)}`)
-    .join('\n')}\n`;
+/**
+ * `--print-config`: every setting with its resolved value and, when known, where the value
+ * came from: `# default`, `# file PATH`, `# env NAME`, `# cli --flag` (`# code` for listen()).
+ */
+export function printConfig(settings: Settings, sources?: Readonly<Record<string, SettingSource>>): string {
+  const rows = Object.entries(settings).map(([name, value]) => [`${name.padEnd(20)} = ${formatValue(value)}`, sources?.[name]] as const);
+  const width = Math.min(60, Math.max(...rows.map(([left]) => left.length)));
+  return `${rows.map(([left, source]) => (source ? `${left.padEnd(width)}  # ${describeSource(source)}` : left)).join('\n')}\n`;
+}
+
+function describeSource(source: SettingSource): string {
+  switch (source.kind) {
+    case 'default':
+      return 'default';
+    case 'platform':
+      return `env ${source.detail} (a default: anything else given wins)`;
+    case 'code':
+      return 'code (listen() options)';
+    case 'file':
+      return source.detail.replace(/^config /, '');
+    default:
+      return `${source.kind} ${source.detail}`;
+  }
 }
 
 function formatValue(value: unknown): string {

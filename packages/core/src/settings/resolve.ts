@@ -24,8 +24,20 @@ export function defineConfig(config: UserConfig): UserConfig {
   return config;
 }
 
-/** Where a value came from, named in error messages. */
-type Source = { readonly label: string; readonly raw: boolean };
+/** The kind of place a setting's value came from, as `--print-config` shows it. */
+export type SourceKind = 'default' | 'platform' | 'code' | 'file' | 'env' | 'cli';
+
+/** Where one setting's value came from: its kind and the exact place (file, variable, flag). */
+export interface SettingSource {
+  readonly kind: SourceKind;
+  readonly detail: string;
+}
+
+/**
+ * Where a layer's values come from, named in error messages. `detail` names the exact place
+ * of one setting's value (the variable or file), for `--print-config`.
+ */
+type Source = { readonly kind: SourceKind; readonly label: string; readonly raw: boolean; readonly detail: (name: SettingName) => string };
 
 /** One layer of values; higher layers win. */
 interface Layer {
@@ -43,33 +55,47 @@ export interface ConfigInputs {
 }
 
 /**
- * Resolves the settings once: defaults < config file (or code) < environment
- * (TSUNICORN_CMD_ARGS, TSUNICORN_*, WEB_CONCURRENCY, PORT) < command line. The result is
- * frozen. Unknown keys and invalid values throw a TsuError that names the setting, the value
- * and where it came from.
+ * Resolves the settings once: defaults < the platform's PORT and WEB_CONCURRENCY < code
+ * (listen() options) < config file < environment (TSUNICORN_*, then TSUNICORN_CMD_ARGS) <
+ * command line. The result is frozen. Unknown keys and invalid values throw a TsuError that
+ * names the setting, the value and where it came from.
  */
 export function resolveSettings(inputs: ConfigInputs): Settings {
-  const layers: Layer[] = [];
-  if (inputs.code) layers.push(fileLayer(inputs.code, 'listen() options'));
-  if (inputs.file) layers.push(fileLayer(inputs.file.values, `config file ${inputs.file.path}`));
-  layers.push(...envLayers(inputs.env));
-  layers.push({ source: { label: 'the command line', raw: true }, values: inputs.argv.settings });
-
-  const settings: Record<string, unknown> = {};
-  for (const [name, spec] of settingEntries()) {
-    settings[name] = resolveOne(name, spec, layers);
-  }
-  return Object.freeze(settings) as Settings;
+  return resolveSettingsWithSources(inputs).settings;
 }
 
-function resolveOne(name: SettingName, spec: SettingSpec<unknown, unknown>, layers: Layer[]): unknown {
+/** {@link resolveSettings}, also telling where each value came from (for `--print-config`). */
+export function resolveSettingsWithSources(inputs: ConfigInputs): {
+  settings: Settings;
+  sources: Readonly<Record<SettingName, SettingSource>>;
+} {
+  // PORT and WEB_CONCURRENCY are what a platform (Heroku, Cloud Run, Kubernetes charts) offers
+  // as defaults. As in gunicorn they rank just above the built-in defaults: an explicit bind or
+  // worker count from anywhere else wins, so PORT never widens a 127.0.0.1 bind to 0.0.0.0.
+  const layers: Layer[] = [platformLayer(inputs.env)];
+  if (inputs.code) layers.push(fileLayer(inputs.code, 'listen() options', 'code'));
+  if (inputs.file) layers.push(fileLayer(inputs.file.values, `config file ${inputs.file.path}`, 'file'));
+  layers.push(...envLayers(inputs.env));
+  layers.push({ source: { kind: 'cli', label: 'the command line', raw: true, detail: cliDetail }, values: inputs.argv.settings });
+
+  const settings: Record<string, unknown> = {};
+  const sources: Record<string, SettingSource> = {};
+  for (const [name, spec] of settingEntries()) {
+    const { value, source } = resolveOne(name, spec, layers);
+    settings[name] = value;
+    sources[name] = source;
+  }
+  return { settings: Object.freeze(settings) as Settings, sources: Object.freeze(sources) as Record<SettingName, SettingSource> };
+}
+
+function resolveOne(name: SettingName, spec: SettingSpec<unknown, unknown>, layers: Layer[]): { value: unknown; source: SettingSource } {
   for (let i = layers.length - 1; i >= 0; i--) {
     const layer = layers[i]!;
     const value = layer.values[name];
     if (value === undefined) continue;
     try {
       const input = layer.source.raw && typeof value === 'string' ? spec.fromString(value) : value;
-      return spec.check(input);
+      return { value: spec.check(input), source: { kind: layer.source.kind, detail: layer.source.detail(name) } };
     } catch (err) {
       if (!(err instanceof SettingValueError)) throw err;
       throw new TsuError(
@@ -78,7 +104,14 @@ function resolveOne(name: SettingName, spec: SettingSpec<unknown, unknown>, laye
       );
     }
   }
-  return typeof spec.default === 'function' ? (spec.default as () => unknown)() : spec.default;
+  const value = typeof spec.default === 'function' ? (spec.default as () => unknown)() : spec.default;
+  return { value, source: { kind: 'default', detail: spec.defaultDoc ?? 'built in' } };
+}
+
+function cliDetail(name: SettingName): string {
+  if (name === 'app') return 'APP argument';
+  const long = (settingsTable[name] as SettingSpec<unknown, unknown>).cli?.find((f) => f.startsWith('--'));
+  return long ?? 'the command line';
 }
 
 function flagHint(spec: SettingSpec<unknown, unknown>): string {
@@ -86,7 +119,7 @@ function flagHint(spec: SettingSpec<unknown, unknown>): string {
   return long ? ` (${long})` : '';
 }
 
-function fileLayer(values: Record<string, unknown>, label: string): Layer {
+function fileLayer(values: Record<string, unknown>, label: string, kind: 'code' | 'file'): Layer {
   for (const key of Object.keys(values)) {
     if (!(key in settingsTable)) {
       const hint = nearest(key, Object.keys(settingsTable));
@@ -96,14 +129,18 @@ function fileLayer(values: Record<string, unknown>, label: string): Layer {
       );
     }
   }
-  return { source: { label, raw: false }, values: values as Layer['values'] };
+  return { source: { kind, label, raw: false, detail: () => label }, values: values as Layer['values'] };
+}
+
+function platformLayer(env: NodeJS.ProcessEnv): Layer {
+  const values: Partial<Record<SettingName, RawValue>> = {};
+  if (env.WEB_CONCURRENCY) values.workers = env.WEB_CONCURRENCY;
+  if (env.PORT) values.bind = [`0.0.0.0:${env.PORT}`];
+  const detail = (name: SettingName) => (name === 'bind' ? 'PORT' : 'WEB_CONCURRENCY');
+  return { source: { kind: 'platform', label: 'WEB_CONCURRENCY/PORT', raw: true, detail }, values };
 }
 
 function envLayers(env: NodeJS.ProcessEnv): Layer[] {
-  const platform: Partial<Record<SettingName, RawValue>> = {};
-  if (env.WEB_CONCURRENCY) platform.workers = env.WEB_CONCURRENCY;
-  if (env.PORT) platform.bind = [`0.0.0.0:${env.PORT}`];
-
   const named: Partial<Record<SettingName, RawValue>> = {};
   for (const [name, spec] of settingEntries()) {
     const value = spec.env ? env[spec.env] : undefined;
@@ -112,10 +149,10 @@ function envLayers(env: NodeJS.ProcessEnv): Layer[] {
   }
 
   const cmdArgs = env.TSUNICORN_CMD_ARGS ? parseCmdArgs(env.TSUNICORN_CMD_ARGS) : {};
+  const envName = (name: SettingName) => (settingsTable[name] as SettingSpec<unknown, unknown>).env ?? 'the environment';
   return [
-    { source: { label: 'WEB_CONCURRENCY/PORT', raw: true }, values: platform },
-    { source: { label: 'the environment', raw: true }, values: named },
-    { source: { label: 'TSUNICORN_CMD_ARGS', raw: true }, values: cmdArgs },
+    { source: { kind: 'env', label: 'the environment', raw: true, detail: envName }, values: named },
+    { source: { kind: 'env', label: 'TSUNICORN_CMD_ARGS', raw: true, detail: () => 'TSUNICORN_CMD_ARGS' }, values: cmdArgs },
   ];
 }
 

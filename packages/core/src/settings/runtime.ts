@@ -144,7 +144,7 @@ export const runtimeSettings = {
   }),
   pidfile: optionalStr({
     section: 'process',
-    cli: ['-p', '--pidfile'],
+    cli: ['-p', '--pidfile', '--pid'],
     env: 'TSUNICORN_PIDFILE',
     meta: 'FILE',
     default: null,
@@ -153,7 +153,7 @@ export const runtimeSettings = {
   }),
   procName: str({
     section: 'process',
-    cli: ['-n', '--proc-name'],
+    cli: ['-n', '--proc-name', '--name'],
     env: 'TSUNICORN_PROC_NAME',
     meta: 'NAME',
     nonEmpty: true,
@@ -188,7 +188,7 @@ export const runtimeSettings = {
   }),
   accessLogFormat: str({
     section: 'logging',
-    cli: ['--access-log-format'],
+    cli: ['--access-log-format', '--access-logformat'],
     env: 'TSUNICORN_ACCESS_LOG_FORMAT',
     meta: 'FORMAT',
     default: DEFAULT_ACCESS_LOG_FORMAT,

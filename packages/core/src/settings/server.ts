@@ -11,7 +11,7 @@ export const serverSettings = {
     meta: 'ADDRESS',
     item: parseBind,
     default: () => [parseBind('127.0.0.1:8000')],
-    defaultDoc: "['127.0.0.1:8000'] (the PORT environment variable, when set, binds 0.0.0.0:$PORT)",
+    defaultDoc: "['127.0.0.1:8000']; when the PORT environment variable is set and no bind is given, 0.0.0.0:$PORT",
     doc: 'Socket to bind: HOST:PORT, [IPv6]:PORT, :PORT, PORT or unix:PATH. Repeat to bind several.',
   }),
   backlog: int({
@@ -29,7 +29,8 @@ export const serverSettings = {
     min: 1,
     max: 1024,
     default: () => usableCpuCount(),
-    defaultDoc: 'the CPUs this process may use (CPU affinity and cgroup quota respected); WEB_CONCURRENCY when set',
+    defaultDoc:
+      'the CPUs this process may use (CPU affinity and cgroup quota respected); when no workers are given, WEB_CONCURRENCY if set',
     doc: 'Number of worker processes. TTIN and TTOU change it at run time.',
   }),
   maxRequests: int({

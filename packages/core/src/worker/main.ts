@@ -1,10 +1,15 @@
 /** Entry of the workers the `tsunicorn` CLI spawns: loads the APP the settings name. */
-import { adapterFor, importApp } from '../adapter/loader.js';
+import { resolve } from 'node:path';
+import { adapterFor, importApp, parseAppSpec } from '../adapter/loader.js';
+import { withSyntaxErrorLocation } from '../adapter/syntax-error.js';
 import { runWorker } from './runtime.js';
 
 await runWorker({
   async makeAdapter(settings) {
-    const { value, path, label } = await importApp(settings.app ?? '', process.cwd());
+    const spec = settings.app ?? '';
+    const { value, path, label } = await importApp(spec, process.cwd()).catch((err: unknown) => {
+      throw withSyntaxErrorLocation(err, resolve(parseAppSpec(spec).modulePath));
+    });
     return adapterFor(value, path, label, settings.adapterOptions);
   },
 });

@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { Worker } from 'node:worker_threads';
 import type { Adapter, ServedApp } from '../adapter/contract.js';
-import { describeError, ExitCode, isTsuError, TsuError } from '../errors.js';
+import { describeError, describeForUser, ExitCode, isTsuError, TsuError } from '../errors.js';
 import { runBootHooks, runIsolatedHooks } from '../hooks.js';
 import { createLogger, type Logger } from '../logger.js';
 import { loadWorkerSettings, readWorkerIdentity, WorkerEnv } from '../protocol/handover.js';
@@ -373,7 +373,9 @@ class WorkerRuntime {
  * message is written (exit 4 when the app itself could not be loaded, else 3).
  */
 function reportBootFailure(err: unknown): void {
-  const { message, stack } = describeError(err);
+  const { message } = describeError(err);
+  // What the master logs: the user's own stack, without tsunicorn's frames (see describeForUser).
+  const stack = describeForUser(err);
   const appLoad = isTsuError(err) && APP_LOAD_CODES.has(err.code);
   const exit = () => process.exit(appLoad ? ExitCode.APP_LOAD : ExitCode.WORKER_BOOT);
   if (!sendToMaster({ tsu: 'boot-failed', appLoad, message, stack }, exit)) exit();
