@@ -128,6 +128,8 @@ describe('tsunicorn ctl', () => {
     expect(scaled).toMatchObject({ code: 0, stdout: '3 worker(s) warm and serving\n' });
     const after = JSON.parse((await ctl(['status', '--json', '--control-socket', socket])).stdout) as typeof parsed;
     expect(after.workers.filter((w) => w.phase === 'ready')).toHaveLength(3);
+    // Each heartbeat carries the worker's RSS.
+    expect((after.workers as { rss: number | null }[]).some((w) => (w.rss ?? 0) > 1e6)).toBe(true);
 
     const stopped = await ctl(['stop', '--control-socket', socket]);
     expect(stopped).toMatchObject({ code: 0, stdout: 'stopped\n' });

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -6,6 +6,17 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { get, getJson } from './helpers/http.js';
 import { CLI, FIXTURES, isAlive, start, stopAll, until } from './helpers/server.js';
+
+/** The test needs systemd's own client and python3 (for the datagram listener): say so when missing. */
+function requireTool(command: string, args: string[], install: string): void {
+  try {
+    execFileSync(command, args, { stdio: 'ignore' });
+  } catch (err) {
+    throw new Error(`${command} is needed by this test and could not be run (${(err as Error).message}): ${install}`);
+  }
+}
+requireTool('systemd-notify', ['--version'], 'apt-get install systemd (Debian/Ubuntu)');
+requireTool('python3', ['--version'], 'apt-get install python3');
 
 const listeners: ChildProcess[] = [];
 const servers: Server[] = [];

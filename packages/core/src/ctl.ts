@@ -115,7 +115,7 @@ export function formatStatus(status: ServerStatus): string {
     String(w.generation),
     w.phase,
     String(w.requests),
-    w.stats ? `${Math.round(w.stats.rss / 1024 / 1024)}MB` : '-',
+    w.rss === null ? '-' : `${Math.round(w.rss / 1024 / 1024)}MB`,
     seconds(w.uptimeMs),
     w.warmup ? `${w.warmup.hits} hits, first ${w.warmup.firstMs} ms, last ${w.warmup.lastMs} ms` : '-',
   ]);

@@ -22,7 +22,7 @@ function stats(ok: number, errors = 0): WorkerStats {
 }
 
 function worker(slot: number, pid: number, s: WorkerStats | null, generation = 1): WorkerStatus {
-  return { slot, pid, generation, phase: 'ready', requests: 0, uptimeMs: 1000, bootMs: 100, warmup: null, stats: s };
+  return { slot, pid, generation, phase: 'ready', requests: 0, rss: 1e6, uptimeMs: 1000, bootMs: 100, warmup: null, stats: s };
 }
 
 function status(workers: WorkerStatus[]): ServerStatus {

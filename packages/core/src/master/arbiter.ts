@@ -241,7 +241,7 @@ export class Arbiter implements ServerControls {
     switch (message.tsu) {
       case 'heartbeat':
         worker.requests = message.requests;
-        this.ops.heartbeat(worker, message.stats);
+        this.ops.heartbeat(worker, message.rss, message.stats);
         return;
       case 'ready':
         return this.onReady(worker, message.warmup);

@@ -29,6 +29,7 @@ export class Operations {
   private readonly book = new MetricsBook();
   private readonly notifier: SystemdNotifier;
   private readonly stats = new WeakMap<WorkerHandle, WorkerStats>();
+  private readonly rss = new WeakMap<WorkerHandle, number>();
   private readonly retireKinds = new WeakMap<WorkerHandle, RetireKind>();
   private readonly closers: (() => Promise<void>)[] = [];
   private readonly stopWaiters: (() => void)[] = [];
@@ -78,7 +79,8 @@ export class Operations {
 
   // ── what the arbiter reports ────────────────────────────────────────────────────────
 
-  heartbeat(worker: WorkerHandle, stats: WorkerStats | undefined): void {
+  heartbeat(worker: WorkerHandle, rss: number, stats: WorkerStats | undefined): void {
+    this.rss.set(worker, rss);
     if (stats) this.stats.set(worker, stats);
   }
 
@@ -135,6 +137,7 @@ export class Operations {
       generation: worker.generation,
       phase: worker.phase === 'ready' && worker.retireReason !== null ? 'retiring' : worker.phase,
       requests: worker.requests,
+      rss: this.rss.get(worker) ?? null,
       uptimeMs: now - worker.spawnedAt,
       bootMs: worker.readyAt > 0 ? worker.readyAt - worker.spawnedAt : null,
       warmup: worker.warmup,

@@ -14,6 +14,8 @@ export interface WorkerStatus {
   /** booting, ready (warm and taking connections), retiring (ready, replaced once its successor is warm), draining. */
   readonly phase: 'booting' | 'ready' | 'retiring' | 'draining';
   readonly requests: number;
+  /** Resident memory at the last heartbeat, in bytes; null before the first. */
+  readonly rss: number | null;
   readonly uptimeMs: number;
   /** Time from spawn to ready, in ms; null while booting. */
   readonly bootMs: number | null;

@@ -47,7 +47,7 @@ export type WorkerMessage =
   /** Boot failed; `appLoad` when the app itself could not be imported (exit code 4). */
   | { readonly tsu: 'boot-failed'; readonly appLoad: boolean; readonly message: string; readonly stack: string }
   /** Sent from the event loop while serving; a hung loop cannot send it. */
-  | { readonly tsu: 'heartbeat'; readonly requests: number; readonly stats?: WorkerStats }
+  | { readonly tsu: 'heartbeat'; readonly requests: number; readonly rss: number; readonly stats?: WorkerStats }
   /** The worker asks to be replaced (max-requests, max-memory); it keeps serving until drained. */
   | { readonly tsu: 'retire'; readonly reason: string; readonly kind: RetireKind };
 

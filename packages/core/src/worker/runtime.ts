@@ -346,7 +346,8 @@ class WorkerRuntime {
     setInterval(() => {
       Atomics.add(this.ticks, 0, 1);
       const stats = this.metrics?.report();
-      sendToMaster(stats ? { tsu: 'heartbeat', requests: this.requests, stats } : { tsu: 'heartbeat', requests: this.requests });
+      const beat = { tsu: 'heartbeat', requests: this.requests, rss: process.memoryUsage.rss() } as const;
+      sendToMaster(stats ? { ...beat, stats } : beat);
       this.checkMemory();
     }, intervalMs).unref();
   }
