@@ -128,8 +128,17 @@ describe('tsunicorn ctl', () => {
     expect(scaled).toMatchObject({ code: 0, stdout: '3 worker(s) warm and serving\n' });
     const after = JSON.parse((await ctl(['status', '--json', '--control-socket', socket])).stdout) as typeof parsed;
     expect(after.workers.filter((w) => w.phase === 'ready')).toHaveLength(3);
-    // Each heartbeat carries the worker's RSS.
-    expect((after.workers as { rss: number | null }[]).some((w) => (w.rss ?? 0) > 1e6)).toBe(true);
+    // Each heartbeat (about once a second) carries the worker's RSS.
+    await until(
+      async () => {
+        const now = JSON.parse((await ctl(['status', '--json', '--control-socket', socket])).stdout) as {
+          workers: { rss: number | null }[];
+        };
+        return now.workers.every((w) => (w.rss ?? 0) > 1e6);
+      },
+      10_000,
+      'every worker to report its RSS',
+    );
 
     const stopped = await ctl(['stop', '--control-socket', socket]);
     expect(stopped).toMatchObject({ code: 0, stdout: 'stopped\n' });

@@ -17,6 +17,10 @@ const usage = 'usage: tsunicorn ctl status [--json] | reload | scale N | stop [-
 
 /** Runs one ctl command; resolves with the process exit code. */
 export async function runCtl(argv: readonly string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${usage}\n`);
+    return 0;
+  }
   const { values, positionals } = parseCtlArgs(argv);
   const request = toRequest(positionals, values.quick === true);
   const path = values['control-socket'] ?? (await configuredSocket(values.config));
