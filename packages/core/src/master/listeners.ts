@@ -1,6 +1,7 @@
 import { existsSync, unlinkSync } from 'node:fs';
 import { connect, createServer, type ListenOptions, type Server, type Socket } from 'node:net';
 import { TsuError } from '../errors.js';
+import { LISTEN_FDS_ENV } from '../protocol/handover.js';
 import type { BindAddress } from '../settings/bind.js';
 
 /** Picks the worker that gets the next connection; false when none can take it now. */
@@ -107,9 +108,6 @@ export class Listeners {
     }
   }
 }
-
-/** Environment variable naming the inherited listening descriptors: `3,4`. */
-export const LISTEN_FDS_ENV = 'TSUNICORN_LISTEN_FDS';
 
 /** Reads and forgets the inherited descriptors, so that workers and later upgrades do not see them. */
 function takeInheritedFds(): number[] {

@@ -108,9 +108,6 @@ export function sendToMaster(message: WorkerMessage, written?: () => void): bool
  */
 export const DRAIN_SPREAD_MS = 2000;
 
-/** File descriptor, in the worker, of the pipe its watchdog thread reports hangs on. */
-export const DIAGNOSTICS_FD = 4;
-
 /** What a worker's watchdog writes on the diagnostics pipe, one JSON object per line. */
 export interface HangReport {
   readonly silentMs: number;

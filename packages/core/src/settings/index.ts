@@ -18,8 +18,8 @@ export type Settings = { readonly [K in SettingName]: OutOf<Table[K]> };
 /** What a config file may set: any subset of the settings, in their input form. */
 export type UserConfig = { [K in SettingName]?: InOf<Table[K]> };
 
-export type { Section, SettingSpec } from './define.js';
-export { SettingValueError, sections } from './define.js';
+export type { Crossing, Section, SettingSpec } from './define.js';
+export { crossingOf, SettingValueError, sections } from './define.js';
 export type { LogLevel, WarmupFunction } from './runtime.js';
 export { DEFAULT_ACCESS_LOG_FORMAT } from './runtime.js';
 

@@ -76,6 +76,7 @@ export const runtimeSettings = {
   }),
   warmup: configOnly<WarmupFunction | null, WarmupFunction | null>({
     section: 'warmup',
+    crossing: 'config-file',
     default: null,
     defaultDoc: 'none',
     doc: 'A function `(ctx) => Promise<void>` run in each worker after the warm-up requests, for warming that needs code (caches, connections). `ctx.request()` sends a request through the full stack.',
@@ -109,6 +110,7 @@ export const runtimeSettings = {
   }),
   adapterOptions: configOnly<Record<string, unknown>, Readonly<Record<string, unknown>>>({
     section: 'app',
+    crossing: 'config-file',
     default: Object.freeze({}),
     defaultDoc: '{}',
     doc: "Options for the framework adapter the CLI picks (e.g. Nest's `{ platform: 'fastify', lazyModules }`); see the adapter's README.",

@@ -10,8 +10,8 @@ import type { Adapter, ServedApp } from '../adapter/contract.js';
 import { describeError, ExitCode, isTsuError, TsuError } from '../errors.js';
 import { runBootHooks, runIsolatedHooks } from '../hooks.js';
 import { createLogger, type Logger } from '../logger.js';
-import { loadWorkerSettings, readWorkerIdentity, WorkerEnv } from '../protocol/handover.js';
-import { DIAGNOSTICS_FD, type MasterMessage, parseMasterMessage, sendToMaster, type WarmupSummary } from '../protocol/messages.js';
+import { DIAGNOSTICS_FD, decodeFromMaster, hasWorkerIdentity, readWorkerIdentity } from '../protocol/handover.js';
+import { type MasterMessage, parseMasterMessage, sendToMaster, type WarmupSummary } from '../protocol/messages.js';
 import type { Settings, UserConfig } from '../settings/index.js';
 import type { WorkerInfo } from '../types.js';
 import { AccessLog } from './access-log.js';
@@ -19,7 +19,7 @@ import { runWarmup } from './warmup.js';
 
 /** True in a process the tsunicorn master spawned as a worker. */
 export function isWorkerProcess(): boolean {
-  return process.env[WorkerEnv.ID] !== undefined && typeof process.send === 'function';
+  return hasWorkerIdentity() && typeof process.send === 'function';
 }
 
 export interface WorkerOptions {
@@ -34,7 +34,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   const worker = readWorkerIdentity();
   let settings: Settings;
   try {
-    settings = await loadWorkerSettings(options.code);
+    settings = await decodeFromMaster(options.code);
   } catch (err) {
     return reportBootFailure(err);
   }
