@@ -4,27 +4,19 @@ import { TsuError } from '../errors.js';
 import { LISTEN_FDS_ENV } from '../protocol/handover.js';
 import type { BindAddress } from '../settings/bind.js';
 
-/** Picks the worker that gets the next connection; false when none can take it now. */
-export type Dispatch = (socket: Socket) => boolean;
-
 /**
- * The master's listening sockets. The master binds them once, at start, and accepts each
- * connection paused, then hands it to a ready worker over IPC. A connection that arrives while
- * no worker is ready waits here, so no worker ever receives one before it is warm, and the
- * sockets stay open through every reload and restart.
+ * The master's listening sockets. The master binds them once, at start (or adopts those a
+ * previous master passed down), accepts each connection paused and passes it on (to the
+ * dispatcher, which hands it to a warm worker). The sockets stay open through every reload
+ * and restart.
  */
 export class Listeners {
   private readonly servers: Server[] = [];
-  private readonly waiting: Socket[] = [];
 
-  /** Most connections held while no worker is ready, like the kernel's accept queue. */
-  private limit = 2048;
-
-  constructor(private readonly dispatch: Dispatch) {}
+  constructor(private readonly accept: (socket: Socket) => void) {}
 
   /** Binds every address, or throws TSU_ERR_BIND naming the first that fails (and closes the rest). */
   async bind(addresses: readonly BindAddress[], backlog: number): Promise<void> {
-    this.limit = backlog;
     const inherited = takeInheritedFds();
     if (inherited.length > 0) return this.adopt(inherited);
     for (const address of addresses) {
@@ -77,35 +69,13 @@ export class Listeners {
       .join(', ');
   }
 
-  /** Hands waiting connections to workers; called when a worker becomes ready. */
-  flush(): void {
-    while (this.waiting.length > 0) {
-      const socket = this.waiting[0]!;
-      if (!socket.destroyed && !this.dispatch(socket)) return;
-      this.waiting.shift();
-    }
-  }
-
   /**
-   * Stops accepting at once. Connections still waiting for a worker are closed. The close
-   * callbacks are not awaited: a server that handed sockets to workers calls back only when
-   * the workers report every one of them closed, which is what draining is for.
+   * Stops accepting at once. The close callbacks are not awaited: a server that handed sockets
+   * to workers calls back only when the workers report every one of them closed, which is what
+   * draining is for.
    */
   close(): void {
-    for (const socket of this.waiting.splice(0)) socket.destroy();
     for (const server of this.servers.splice(0)) server.close();
-  }
-
-  private accept(socket: Socket): void {
-    if (this.waiting.length > 0 || !this.dispatch(socket)) {
-      // Past `backlog`, refuse as the kernel would when its queue is full.
-      if (this.waiting.length >= this.limit) return void socket.destroy();
-      this.waiting.push(socket);
-      socket.once('close', () => {
-        const i = this.waiting.indexOf(socket);
-        if (i >= 0) this.waiting.splice(i, 1);
-      });
-    }
   }
 }
 

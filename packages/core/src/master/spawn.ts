@@ -14,7 +14,13 @@ export interface WorkerCommand {
 }
 
 /** Forks one worker, with the stdio layout and environment protocol/handover.ts describes. */
-export function spawnWorker(command: WorkerCommand, settings: Settings, id: number, generation: number): WorkerHandle {
+export function spawnWorker(
+  command: WorkerCommand,
+  settings: Settings,
+  id: number,
+  generation: number,
+  onChange: (worker: WorkerHandle) => void,
+): WorkerHandle {
   const child = fork(command.entry, [...command.args], {
     env: {
       ...process.env,
@@ -27,5 +33,5 @@ export function spawnWorker(command: WorkerCommand, settings: Settings, id: numb
   });
   // Errors on the channel to a dying worker are not the master's to crash on; its exit is reaped.
   child.on('error', () => {});
-  return new WorkerHandle(id, generation, child);
+  return new WorkerHandle(id, generation, child, onChange);
 }
