@@ -29,7 +29,13 @@ async function start({ appPath, workers }) {
     await stopAll(primary);
     throw err;
   }
-  return { port, lines: primary.lines, reload: () => reload(primary), stop: () => stopAll(primary) };
+  return {
+    port,
+    lines: primary.lines,
+    processes: () => ({ master: primary.pid, workers: forkedPids(primary) }),
+    reload: () => reload(primary),
+    stop: () => stopAll(primary),
+  };
 }
 
 async function reload(primary) {
@@ -40,11 +46,15 @@ async function reload(primary) {
   return { start, end: done.at, detail: done.text.replace(/^\[cluster \d+\] /, '') };
 }
 
-async function stopAll(primary) {
-  const workerPids = primary.lines
+function forkedPids(primary) {
+  return primary.lines
     .map((l) => l.text.match(/forked worker pid (\d+)/)?.[1])
     .filter(Boolean)
     .map(Number);
+}
+
+async function stopAll(primary) {
+  const workerPids = forkedPids(primary);
   await stopProcess(primary, { signal: 'SIGTERM', timeoutMs: 15_000 });
   for (const pid of workerPids) if (isAlive(pid)) await stopPid(pid, { timeoutMs: 5_000 });
 }

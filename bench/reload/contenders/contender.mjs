@@ -15,6 +15,7 @@
  * @property {number} port
  * @property {{ at: number, stream: string, text: string }[]} lines  The server's output so far.
  * @property {() => Promise<ReloadWindow>} reload
+ * @property {() => { master: number, workers: number[] }} [processes]  The process that accepts connections and the workers.
  * @property {() => number[]} [daemonPids]  Server processes that are not descendants of this one (for CPU accounting).
  * @property {() => Promise<void>} stop  Stops every process it started; safe to call once after any failure.
  *

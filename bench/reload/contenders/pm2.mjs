@@ -34,6 +34,8 @@ async function start({ root, appPath, workers }) {
   const server = { port: 0, lines: [], reload: () => reload(cli, server.lines), stop: () => stopAll(cli, server) };
   server.pids = new Set();
   server.daemonPids = () => [readPid(join(home, 'pm2.pid'))].filter(Boolean);
+  // In cluster mode PM2's daemon is the cluster primary: it hands out the connections.
+  server.processes = () => ({ master: readPid(join(home, 'pm2.pid')), workers: [...server.pids] });
   try {
     server.port = await findFreePort();
     const ecosystem = writeEcosystem(home, { appPath, port: server.port, workers });

@@ -16,10 +16,15 @@ export const tsunicorn = {
   start,
 };
 
-async function start({ root, appPath, workers }) {
+/** tsunicorn with extra command-line arguments (a dispatch mode, say), under its own name. */
+export function tsunicornWith(name, args) {
+  return { ...tsunicorn, name, start: (options) => start({ ...options, args }) };
+}
+
+async function start({ root, appPath, workers, args = [] }) {
   const cli = join(root, 'packages/core/dist/cli.js');
   if (!existsSync(cli)) throw new Error(`${cli} is missing: build first (npx tsc -b packages/core)`);
-  const master = spawnLogged(process.execPath, [cli, basename(appPath), '-w', String(workers), '-b', '127.0.0.1:0'], {
+  const master = spawnLogged(process.execPath, [cli, basename(appPath), '-w', String(workers), '-b', '127.0.0.1:0', ...args], {
     cwd: dirname(appPath),
     name: 'tsunicorn',
   });
@@ -38,6 +43,7 @@ function serverOf(master, port, workers) {
     port,
     pid: master.pid,
     lines: master.lines,
+    processes: () => ({ master: master.pid, workers: bootedPids(master) }),
     reload: () => reload(master, workers),
     stop: () => stopAll(master),
   };
@@ -69,11 +75,15 @@ async function reload(master, workers) {
   return { start, end, detail: outcome.text.replace(/^.*\] /, '') };
 }
 
-async function stopAll(master) {
-  const workerPids = master.lines
+function bootedPids(master) {
+  return master.lines
     .map((l) => l.text.match(/Booting worker with pid: (\d+)/)?.[1])
     .filter(Boolean)
     .map(Number);
+}
+
+async function stopAll(master) {
+  const workerPids = bootedPids(master);
   await stopProcess(master, { signal: 'SIGTERM', timeoutMs: 40_000 });
   for (const pid of workerPids) if (isAlive(pid)) await stopPid(pid, { timeoutMs: 5_000 });
 }

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describeError, TsuError } from '../errors.js';
+import { loadUserModule } from '../user-module.js';
 import type { Adapter } from './contract.js';
 import { detectFramework, type Framework } from './detect.js';
 import { nodeAdapter } from './node.js';
@@ -36,7 +37,7 @@ export async function importApp(spec: string, cwd: string): Promise<{ value: unk
   const path = resolve(cwd, modulePath);
   let mod: Record<string, unknown>;
   try {
-    mod = (await importModule(path)) as Record<string, unknown>;
+    mod = await loadUserModule(path);
   } catch (err) {
     throw new TsuError('TSU_ERR_APP_LOAD', `App failed to load: ${path}\n${describeError(err).stack}`, { cause: err });
   }
@@ -50,14 +51,6 @@ export async function importApp(spec: string, cwd: string): Promise<{ value: unk
     );
   }
   return { value: mod[name], path, label: `${modulePath}:${name}` };
-}
-
-async function importModule(path: string): Promise<unknown> {
-  if (/\.[mc]?ts$/.test(path) && typeof (process.features as { typescript?: unknown }).typescript !== 'string') {
-    const { createJiti } = await import('jiti');
-    return createJiti(import.meta.url).import(path);
-  }
-  return import(pathToFileURL(path).href);
 }
 
 /**

@@ -14,7 +14,8 @@ export function settingsMarkdown(): string {
     "defaults < the options given to an adapter's `listen()` < config file < environment (`TSUNICORN_*`,",
     '`WEB_CONCURRENCY`, `PORT`, `TSUNICORN_CMD_ARGS`) < command line, so operators can override what the code',
     "says. Durations are in seconds. With Fastify and Nest on Fastify, the app's own server timeouts apply",
-    'instead of keepAlive, requestTimeout and headersTimeout.',
+    'instead of keepAlive, requestTimeout and headersTimeout; with node:http and Express, a timeout the app set',
+    'on its own server object is kept unless the setting is given a value other than its default.',
     '',
   ];
   for (const [section, title] of Object.entries(sections) as [Section, string][]) {

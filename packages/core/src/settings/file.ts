@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { describeError, TsuError } from '../errors.js';
+import { loadUserModule } from '../user-module.js';
 
 /** Config file names looked for in the working directory, in this order. */
 export const CONFIG_FILE_NAMES = [
@@ -30,13 +30,13 @@ export function findConfigFile(cwd: string, explicit?: string): string | null {
 
 /**
  * Loads a config file and returns its default export (or `module.exports`), which must be an
- * object or a function returning one. TypeScript files load on every supported Node: natively
- * where Node strips types, through jiti elsewhere.
+ * object or a function returning one. It is evaluated afresh on every call (a HUP re-reads it),
+ * with the TypeScript, CommonJS and JSON files it imports; see user-module.ts for the rules.
  */
 export async function loadConfigFile(path: string): Promise<Record<string, unknown>> {
   let exported: unknown;
   try {
-    const mod = (await importConfig(path)) as { default?: unknown };
+    const mod = await loadUserModule(path, { fresh: true });
     exported = mod.default ?? mod;
     if (typeof exported === 'function') exported = await (exported as () => unknown)();
   } catch (err) {
@@ -50,16 +50,4 @@ export async function loadConfigFile(path: string): Promise<Record<string, unkno
     );
   }
   return exported as Record<string, unknown>;
-}
-
-async function importConfig(path: string): Promise<unknown> {
-  const url = `${pathToFileURL(path).href}?t=${Date.now()}`;
-  if (!/\.m?ts$/.test(path) || nodeStripsTypes()) return import(url);
-  const { createJiti } = await import('jiti');
-  return createJiti(import.meta.url, { moduleCache: false }).import(path);
-}
-
-function nodeStripsTypes(): boolean {
-  const features = process.features as { typescript?: string | false };
-  return typeof features.typescript === 'string';
 }

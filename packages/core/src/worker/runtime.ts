@@ -4,7 +4,7 @@
  * "ready" does the master hand it connections. This file holds that boot sequence and the
  * wiring to the master (IPC and signals); serving.ts serves and drains, liveness.ts reports.
  */
-import { Server as NetServer, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { Adapter, ServedApp } from '../adapter/contract.js';
 import { describeError, ExitCode, isTsuError, TsuError } from '../errors.js';
 import { runBootHooks, runIsolatedHooks } from '../hooks.js';
@@ -13,7 +13,9 @@ import { decodeFromMaster, hasWorkerIdentity, readWorkerIdentity } from '../prot
 import { type MasterMessage, parseMasterMessage, sendToMaster, type WarmupSummary } from '../protocol/messages.js';
 import type { Settings, UserConfig } from '../settings/index.js';
 import type { WorkerInfo } from '../types.js';
+import { watchAppListen } from './app-listen.js';
 import { startLiveness } from './liveness.js';
+import { closePrivately, listenPrivately } from './private-listener.js';
 import { Serving } from './serving.js';
 import { runWarmup } from './warmup.js';
 
@@ -56,6 +58,7 @@ class WorkerRuntime {
     private readonly log: Logger,
   ) {
     this.serving = new Serving(worker, settings, log);
+    watchAppListen(log);
   }
 
   async start(makeAdapter: () => Adapter | Promise<Adapter>): Promise<void> {
@@ -148,21 +151,12 @@ class WorkerRuntime {
 
 /** Listens on a private loopback port, runs the warm-up engine, and closes that listener. */
 export async function warmApp(app: ServedApp, settings: Settings, log: Logger, worker: WorkerInfo): Promise<WarmupSummary> {
-  const { server } = app;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ port: 0, host: '127.0.0.1' }, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  await listenPrivately(app.server);
   try {
     await app.prepare?.();
     return await runWarmup({ app, settings, log, worker });
   } finally {
-    // Close the private listener only. http.Server#close would also stop the timer that
-    // enforces headers and request timeouts on the connections we serve from now on.
-    NetServer.prototype.close.call(server);
+    closePrivately(app.server);
   }
 }
 

@@ -14,6 +14,9 @@ import { sendToMaster } from '../protocol/messages.js';
 import type { Settings } from '../settings/index.js';
 import type { WorkerInfo } from '../types.js';
 import { AccessLog } from './access-log.js';
+import { adoptConnection } from './connection.js';
+import { announceClose } from './private-listener.js';
+import { applyServerTimeouts } from './server-timeouts.js';
 
 /** The serving side of one worker: connections, counting, request extras and the drain. */
 export class Serving {
@@ -25,6 +28,8 @@ export class Serving {
   private draining = false;
   private retireAsked = false;
   private finishing = false;
+  /** The app's server emitted 'close' (its framework closed it) since the worker began serving. */
+  private serverClosed = false;
   private readonly closeAt = new WeakMap<Socket, number>();
   private accessLog: AccessLog | null = null;
   private readonly maxRequests: number;
@@ -51,11 +56,7 @@ export class Serving {
   configure(app: ServedApp): void {
     this.app = app;
     const { server } = app;
-    if (!app.ownsServerTimeouts) {
-      server.keepAliveTimeout = this.settings.keepAlive * 1000;
-      server.requestTimeout = this.settings.requestTimeout * 1000;
-      server.headersTimeout = Math.min(this.settings.headersTimeout * 1000, server.requestTimeout || Number.MAX_SAFE_INTEGER);
-    }
+    if (!app.ownsServerTimeouts) applyServerTimeouts(server, this.settings);
     server.on('connection', (socket: Socket) => this.track(socket));
   }
 
@@ -68,6 +69,9 @@ export class Serving {
     this.serving = true;
     const app = this.app;
     if (!app) return;
+    app.server.once('close', () => {
+      this.serverClosed = true;
+    });
     this.installRequestExtras(app);
     const noKeepAlive = this.settings.keepAlive === 0;
     app.server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
@@ -85,7 +89,7 @@ export class Serving {
       socket.destroy();
       return;
     }
-    this.app.server.emit('connection', socket);
+    adoptConnection(this.app.server, socket);
   }
 
   /** Asks the master, once, to replace this worker; it keeps serving until drained. */
@@ -170,6 +174,7 @@ export class Serving {
     this.finishing = true;
     try {
       await this.app?.close();
+      if (this.app) await announceClose(this.app.server, this.serverClosed);
     } catch (err) {
       this.log.error(`App close failed: ${describeError(err).stack}`);
     }
