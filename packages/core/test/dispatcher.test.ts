@@ -1,21 +1,36 @@
-import { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { Dispatcher, type DispatchTarget } from '../src/master/dispatcher.js';
+import type { ConnectionHandle } from '../src/protocol/messages.js';
+
+/** A connection handle that records whether the master closed it. */
+class Connection implements ConnectionHandle {
+  closed = false;
+  close(): void {
+    this.closed = true;
+  }
+}
 
 class Target implements DispatchTarget {
   canTakeConnections = false;
   isDueForReplacement = false;
   open = true;
-  readonly got: Socket[] = [];
+  load = 0;
+  readonly got: ConnectionHandle[] = [];
+  private readonly returns: ((c: ConnectionHandle) => void)[] = [];
   constructor(readonly name: string) {}
-  sendConnection(socket: Socket): boolean {
+  sendConnection(connection: ConnectionHandle, undelivered: (c: ConnectionHandle) => void): boolean {
     if (!this.open) return false;
-    this.got.push(socket);
+    this.got.push(connection);
+    this.returns.push(undelivered);
     return true;
+  }
+  /** The worker died before it took what it was sent: each goes back. */
+  giveBack(): void {
+    this.got.forEach((c, i) => this.returns[i]!(c));
   }
 }
 
-const socket = () => new Socket();
+const socket = () => new Connection();
 
 function ready(d: Dispatcher<Target>, t: Target, due = false): Target {
   t.canTakeConnections = true;
@@ -41,11 +56,11 @@ describe('Dispatcher', () => {
     const sockets = [socket(), socket(), socket()];
     for (const s of sockets) d.accept(s);
     expect(d.waitingCount).toBe(2);
-    expect(sockets[2]!.destroyed).toBe(true);
+    expect(sockets[2]!.closed).toBe(true);
   });
 
   it('takes turns among ready workers and skips one whose channel is closed', () => {
-    const d = new Dispatcher<Target>();
+    const d = new Dispatcher<Target>(2048, 'round-robin');
     const [a, b, c] = [ready(d, new Target('a')), ready(d, new Target('b')), ready(d, new Target('c'))];
     b.open = false;
     for (let i = 0; i < 4; i++) d.accept(socket());
@@ -60,6 +75,36 @@ describe('Dispatcher', () => {
     const fresh = ready(d, new Target('new'));
     for (let i = 0; i < 3; i++) d.accept(socket());
     expect([old.got.length, fresh.got.length]).toEqual([1, 3]);
+  });
+
+  it('sends each connection to the least busy ready worker', () => {
+    const d = new Dispatcher<Target>();
+    const [a, b, c] = [ready(d, new Target('a')), ready(d, new Target('b')), ready(d, new Target('c'))];
+    a.load = 5;
+    b.load = 1;
+    c.load = 3;
+    d.accept(socket());
+    expect([a.got.length, b.got.length, c.got.length]).toEqual([0, 1, 0]);
+  });
+
+  it('shares connections evenly among equally busy workers', () => {
+    const d = new Dispatcher<Target>();
+    const [a, b] = [ready(d, new Target('a')), ready(d, new Target('b'))];
+    for (let i = 0; i < 6; i++) d.accept(socket());
+    expect([a.got.length, b.got.length]).toEqual([3, 3]);
+  });
+
+  it('gives a connection a worker never took to another worker', () => {
+    const d = new Dispatcher<Target>(2048, 'round-robin');
+    const [a, b] = [ready(d, new Target('a')), ready(d, new Target('b'))];
+    const lost = socket();
+    d.accept(lost);
+    expect(a.got).toEqual([lost]);
+    a.canTakeConnections = false;
+    d.workerChanged(a);
+    a.giveBack();
+    expect(b.got).toEqual([lost]);
+    expect(lost.closed).toBe(false);
   });
 
   it('gives no connection to a worker that stopped taking them', () => {

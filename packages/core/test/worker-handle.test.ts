@@ -108,4 +108,40 @@ describe('WorkerHandle', () => {
     expect(crashed.exited(1)).toBe('crashed');
     expect(crashed.state).toEqual({ name: 'exited', reason: 'crashed' });
   });
+
+  it("keeps the master's copy of a connection until the worker acknowledges the handle", () => {
+    const { child, worker } = handle();
+    worker.becomeReady(warmup);
+    const connection = { closed: false, close: () => void (connection.closed = true) };
+    const returned: unknown[] = [];
+    expect(worker.sendConnection(connection, (c) => returned.push(c))).toBe(true);
+    expect(connection.closed).toBe(false);
+    child.emit('internalMessage', { cmd: 'NODE_HANDLE_ACK' });
+    expect(connection.closed).toBe(true);
+    expect(returned).toEqual([]);
+  });
+
+  it('gives back a connection the worker could not take, or never took before it exited', () => {
+    const { child, worker } = handle();
+    worker.becomeReady(warmup);
+    const make = () => ({ closed: false, close() {} });
+    const [refused, pending, queued] = [make(), make(), make()];
+    const returned: unknown[] = [];
+    for (const c of [refused, pending, queued]) worker.sendConnection(c, (back) => returned.push(back));
+    child.emit('internalMessage', { cmd: 'NODE_HANDLE_NACK' });
+    expect(returned).toEqual([refused]);
+    child.exit(null, 'SIGKILL');
+    worker.exited(null);
+    expect(returned).toEqual([refused, pending, queued]);
+  });
+
+  it('reports as its load the requests in flight at the last heartbeat plus the connections handed since', () => {
+    const { worker } = handle();
+    worker.becomeReady(warmup);
+    worker.checkIn(10, 3);
+    worker.sendConnection({ close() {} }, () => {});
+    expect(worker.load).toBe(4);
+    worker.checkIn(12, 1);
+    expect(worker.load).toBe(1);
+  });
 });

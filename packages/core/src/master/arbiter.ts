@@ -80,7 +80,7 @@ export class Arbiter {
     this.settings = options.settings;
     this.log = options.log;
     this.target = options.settings.workers;
-    this.listeners = new Listeners((socket) => this.dispatcher.accept(socket));
+    this.listeners = new Listeners((connection) => this.dispatcher.accept(connection));
     this.spawnProcess = options.spawn ?? ((...args) => spawnWorker(options.command, ...args));
   }
 
@@ -88,7 +88,7 @@ export class Arbiter {
   async run(): Promise<ExitCodeValue> {
     const finished = new Promise<ExitCodeValue>((resolve) => (this.done = resolve));
     await this.hook('onStarting', this.settings.onStarting);
-    this.dispatcher.setLimit(this.settings.backlog);
+    this.dispatcher.configure(this.settings.backlog, this.settings.balance);
     await this.listeners.bind(this.settings.bind, this.settings.backlog);
     this.log.info(`Listening at: ${this.listeners.describe()} (${process.pid})`);
     if (this.options.installSignals !== false) this.installSignals();
@@ -203,6 +203,14 @@ export class Arbiter {
     }
   }
 
+  /**
+   * The settings a worker gets: the master's, with `bind` as it was bound (the ports the
+   * kernel chose for port 0), which the worker's server reports as its address.
+   */
+  private workerSettings(): Settings {
+    return Object.freeze({ ...this.settings, bind: this.listeners.addresses() });
+  }
+
   private spawn(slot: Slot, role: 'current' | 'next'): void {
     slot.spawning = role;
     const generation = this.generation;
@@ -211,7 +219,7 @@ export class Arbiter {
       if (this.state === 'stopping' || !this.slots.has(slot)) return;
       // A reload aborted while preFork ran: the worker to replace is no longer due.
       if (generation !== this.generation || (role === 'next' && !slot.current?.isDueForReplacement)) return this.tick();
-      const worker = this.spawnProcess(this.settings, slot.id, generation, (w) => this.dispatcher.workerChanged(w));
+      const worker = this.spawnProcess(this.workerSettings(), slot.id, generation, (w) => this.dispatcher.workerChanged(w));
       slot[role] = worker;
       this.workers.add(worker);
       this.log.info(`Booting worker with pid: ${worker.pid} (worker ${slot.id}, gen ${generation})`);
@@ -227,7 +235,7 @@ export class Arbiter {
     worker.lastSeen = Date.now();
     switch (message.tsu) {
       case 'heartbeat':
-        worker.requests = message.requests;
+        worker.checkIn(message.requests, message.busy);
         return;
       case 'ready':
         return this.onReady(worker, message.warmup);

@@ -1,19 +1,20 @@
 import { existsSync, unlinkSync } from 'node:fs';
-import { connect, createServer, type ListenOptions, type Server, type Socket } from 'node:net';
+import { connect, createServer, type ListenOptions, type Server } from 'node:net';
 import { TsuError } from '../errors.js';
 import { LISTEN_FDS_ENV } from '../protocol/handover.js';
+import type { ConnectionHandle } from '../protocol/messages.js';
 import type { BindAddress } from '../settings/bind.js';
 
 /**
  * The master's listening sockets. The master binds them once, at start (or adopts those a
- * previous master passed down), accepts each connection paused and passes it on (to the
- * dispatcher, which hands it to a warm worker). The sockets stay open through every reload
- * and restart.
+ * previous master passed down), takes each connection as libuv accepted it — a handle, with no
+ * JavaScript socket built around it — and passes it on (to the dispatcher, which hands it to
+ * a warm worker). The sockets stay open through every reload and restart.
  */
 export class Listeners {
   private readonly servers: Server[] = [];
 
-  constructor(private readonly accept: (socket: Socket) => void) {}
+  constructor(private readonly accept: (connection: ConnectionHandle) => void) {}
 
   /** Binds every address, or throws TSU_ERR_BIND naming the first that fails (and closes the rest). */
   async bind(addresses: readonly BindAddress[], backlog: number): Promise<void> {
@@ -21,7 +22,7 @@ export class Listeners {
     if (inherited.length > 0) return this.adopt(inherited);
     for (const address of addresses) {
       try {
-        this.servers.push(await listen(address, backlog, (socket) => this.accept(socket)));
+        this.servers.push(await listen(address, backlog, (connection) => this.accept(connection)));
       } catch (err) {
         this.close();
         throw bindError(address, err as NodeJS.ErrnoException);
@@ -33,7 +34,7 @@ export class Listeners {
   private async adopt(fds: readonly number[]): Promise<void> {
     for (const fd of fds) {
       try {
-        this.servers.push(await listenOn({ fd }, (socket) => this.accept(socket)));
+        this.servers.push(await listenOn({ fd }, (connection) => this.accept(connection)));
       } catch (err) {
         this.close();
         throw new TsuError(
@@ -53,19 +54,25 @@ export class Listeners {
     return this.servers.map((s) => (s as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1).filter((fd) => fd >= 0);
   }
 
+  /** The bound addresses, with the ports the kernel chose for port 0. */
+  addresses(): BindAddress[] {
+    return this.servers.map((s): BindAddress => {
+      const a = s.address();
+      if (typeof a === 'string') return { kind: 'unix', path: a, text: `unix:${a}` };
+      if (!a) return { kind: 'unix', path: '', text: '?' };
+      return {
+        kind: 'tcp',
+        host: a.address,
+        port: a.port,
+        text: a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`,
+      };
+    });
+  }
+
   /** The bound addresses, as text for logs. */
   describe(): string {
-    return this.servers
-      .map((s) => {
-        const a = s.address();
-        return typeof a === 'string'
-          ? `unix:${a}`
-          : a
-            ? a.family === 'IPv6'
-              ? `[${a.address}]:${a.port}`
-              : `${a.address}:${a.port}`
-            : '?';
-      })
+    return this.addresses()
+      .map((a) => a.text)
       .join(', ');
   }
 
@@ -91,7 +98,7 @@ function takeInheritedFds(): number[] {
     : [];
 }
 
-async function listen(address: BindAddress, backlog: number, onConnection: (socket: Socket) => void): Promise<Server> {
+async function listen(address: BindAddress, backlog: number, onConnection: (connection: ConnectionHandle) => void): Promise<Server> {
   if (address.kind === 'unix') await removeStaleSocket(address.path);
   return listenOn(
     address.kind === 'unix' ? { path: address.path, backlog } : { host: address.host, port: address.port, backlog },
@@ -99,9 +106,9 @@ async function listen(address: BindAddress, backlog: number, onConnection: (sock
   );
 }
 
-/** A listening server that accepts each connection paused, for the master to hand over. */
-async function listenOn(options: ListenOptions | { fd: number }, onConnection: (socket: Socket) => void): Promise<Server> {
-  const server = createServer({ pauseOnConnect: true }, onConnection);
+/** A listening server whose accepted connections go to `onConnection` as handles. */
+async function listenOn(options: ListenOptions | { fd: number }, onConnection: (connection: ConnectionHandle) => void): Promise<Server> {
+  const server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     const listening = () => {
@@ -112,10 +119,28 @@ async function listenOn(options: ListenOptions | { fd: number }, onConnection: (
     if ('fd' in options) server.listen(options, listening);
     else server.listen(options, listening);
   });
-  server.on('error', () => {
-    // Accept errors (EMFILE…) are transient; libuv keeps the socket listening.
-  });
+  takeConnections(server, onConnection);
   return server;
+}
+
+/** What net.Server keeps of its listener: libuv's handle and the accept callback on it. */
+interface ListenerInternals {
+  _handle: { onconnection: (err: number, connection?: ConnectionHandle) => void } | null;
+}
+
+/**
+ * Replaces net's accept callback on the listener with one that passes each connection on as
+ * libuv's handle, as node:cluster's round-robin primary does: building a net.Socket for a
+ * connection the master only forwards costs a quarter of the throughput on
+ * connection-per-request traffic (`pnpm bench throughput`). Accept errors (EMFILE…) are
+ * transient: libuv keeps the socket listening.
+ */
+function takeConnections(server: Server, onConnection: (connection: ConnectionHandle) => void): void {
+  const listener = (server as unknown as ListenerInternals)._handle;
+  if (!listener) throw new Error('a listening server has no handle');
+  listener.onconnection = (err, connection) => {
+    if (err === 0 && connection) onConnection(connection);
+  };
 }
 
 /** A Unix socket file left by a server that died is removed; one still in use is an error. */

@@ -1,8 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
-import type { Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { type HangReport, sendToWorker, type WarmupSummary } from '../protocol/messages.js';
+import { type ConnectionHandle, type HangReport, sendToWorker, type WarmupSummary } from '../protocol/messages.js';
 import type { WorkerExitInfo, WorkerInfo } from '../types.js';
 
 /**
@@ -69,6 +68,18 @@ export class WorkerHandle implements WorkerInfo {
   bootFailure: { appLoad: boolean; message: string; stack: string } | null = null;
   warmup: WarmupSummary | null = null;
   lastHang: HangReport | null = null;
+  /** Connections with a request in flight at the last heartbeat. */
+  private busy = 0;
+  /** Connections handed over since the last heartbeat. */
+  private handedSinceBeat = 0;
+  /**
+   * Connections sent that the worker has not acknowledged yet, oldest first, each with where
+   * it goes back to. The master keeps its copy of each until the worker's child_process
+   * acknowledges the handle (NODE_HANDLE_ACK: the worker holds its own descriptor and has read
+   * nothing from it yet). If the worker dies first, or could not take the handle, the
+   * connection — its request still unread in the kernel — goes to another worker.
+   */
+  private readonly unacknowledged: { connection: ConnectionHandle; undelivered: (c: ConnectionHandle) => void }[] = [];
   private current: WorkerState = { name: 'booting' };
   private killTimer: NodeJS.Timeout | null = null;
   private killDeadline = Number.POSITIVE_INFINITY;
@@ -81,6 +92,7 @@ export class WorkerHandle implements WorkerInfo {
   ) {
     this.pid = child.pid ?? 0;
     this.readHangReports(child.stdio?.[4] as Readable | null | undefined);
+    child.on('internalMessage', (message: { cmd?: string }) => this.onHandleAnswer(message.cmd));
   }
 
   /** The worker's state (see WorkerState). */
@@ -141,9 +153,48 @@ export class WorkerHandle implements WorkerInfo {
     if (this.current.name === 'retiring' && this.current.reason === reason) this.set({ name: 'ready' });
   }
 
-  /** Hands a client connection to the worker; false when its channel is closed. */
-  sendConnection(socket: Socket): boolean {
-    return sendToWorker(this.child, { tsu: 'conn' }, socket);
+  /** What least-busy dispatch compares: requests in flight at the last heartbeat, plus connections handed since. */
+  get load(): number {
+    return this.busy + this.handedSinceBeat;
+  }
+
+  /** A heartbeat: requests served so far, and connections with a request in flight. */
+  checkIn(requests: number, busy: number): void {
+    this.lastSeen = Date.now();
+    this.requests = requests;
+    this.busy = busy;
+    this.handedSinceBeat = 0;
+  }
+
+  /**
+   * Hands a client connection to the worker; false when its channel is closed. Once the
+   * message is written the worker holds its own descriptor, and the master closes its copy;
+   * if it cannot be written (the worker died), `undelivered` gets the connection back.
+   */
+  sendConnection(connection: ConnectionHandle, undelivered: (connection: ConnectionHandle) => void): boolean {
+    const entry = { connection, undelivered };
+    this.unacknowledged.push(entry);
+    const sent = sendToWorker(this.child, { tsu: 'conn' }, connection, (err) => {
+      if (err && this.forget(entry)) undelivered(connection);
+    });
+    if (sent) this.handedSinceBeat++;
+    else this.forget(entry);
+    return sent;
+  }
+
+  /** The worker's child_process answered for the oldest handle sent: it took it, or could not. */
+  private onHandleAnswer(cmd: string | undefined): void {
+    if (cmd !== 'NODE_HANDLE_ACK' && cmd !== 'NODE_HANDLE_NACK') return;
+    const entry = this.unacknowledged.shift();
+    if (!entry) return;
+    if (cmd === 'NODE_HANDLE_ACK') entry.connection.close();
+    else entry.undelivered(entry.connection);
+  }
+
+  private forget(entry: (typeof this.unacknowledged)[number]): boolean {
+    const i = this.unacknowledged.indexOf(entry);
+    if (i >= 0) this.unacknowledged.splice(i, 1);
+    return i >= 0;
   }
 
   /** Asks the worker to drain and exit; kills it if it is still there after `graceMs`. */
@@ -182,6 +233,7 @@ export class WorkerHandle implements WorkerInfo {
     if (this.killTimer) clearTimeout(this.killTimer);
     const reason = this.exitReason(code);
     this.set({ name: 'exited', reason });
+    this.returnConnectionsInTransit();
     return reason;
   }
 
@@ -213,6 +265,11 @@ export class WorkerHandle implements WorkerInfo {
         // Exit code 0 unasked: the worker drained on a TERM sent to it directly.
         return code === 0 ? 'retired' : 'crashed';
     }
+  }
+
+  /** Connections the worker never took go to another worker. */
+  private returnConnectionsInTransit(): void {
+    for (const { connection, undelivered } of this.unacknowledged.splice(0)) undelivered(connection);
   }
 
   private end(how: Ending): void {

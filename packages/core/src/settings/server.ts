@@ -1,5 +1,5 @@
 import { type BindAddress, parseBind } from './bind.js';
-import { int, list } from './define.js';
+import { int, list, str } from './define.js';
 
 /** The server socket: where to listen and how many connections may wait. */
 export const serverSettings = {
@@ -20,5 +20,15 @@ export const serverSettings = {
     min: 1,
     default: 2048,
     doc: 'Maximum number of pending connections the kernel queues on each socket, and the master holds while no worker is ready.',
+  }),
+  balance: str<'least-busy' | 'round-robin'>({
+    section: 'server',
+    cli: ['--balance'],
+    env: 'TSUNICORN_BALANCE',
+    choices: ['least-busy', 'round-robin'],
+    default: 'least-busy',
+    doc:
+      'How the master picks the worker for a new connection: least-busy (fewest requests in flight, as workers report them ' +
+      'in their heartbeat, plus the connections handed to each since) or round-robin (as node:cluster).',
   }),
 } as const;

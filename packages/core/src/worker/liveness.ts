@@ -14,6 +14,8 @@ import type { Settings } from '../settings/index.js';
 export interface LivenessTarget {
   /** Requests served so far, reported with each heartbeat. */
   readonly requests: number;
+  /** Connections with a request in flight, reported with each heartbeat for least-busy dispatch. */
+  readonly busy: number;
   /** Whether it is already leaving (no memory check then). */
   readonly leaving: boolean;
   askRetire(reason: string): void;
@@ -26,17 +28,24 @@ export function startLiveness(settings: Settings, log: Logger, target: LivenessT
   startWatchdog(settings, ticks, log);
 }
 
-/** How often a serving worker reports; several beats fit in one timeout. */
-export function heartbeatInterval(timeoutSeconds: number): number {
-  return timeoutSeconds === 0 ? 1000 : Math.max(100, Math.min(1000, (timeoutSeconds * 1000) / 4));
+/**
+ * How often a serving worker reports; several beats fit in one timeout. Least-busy dispatch
+ * reads how busy each worker is from these beats, so it gets one every 250 ms at least.
+ */
+export function heartbeatInterval(timeoutSeconds: number, balance: Settings['balance'] = 'round-robin'): number {
+  const interval = timeoutSeconds === 0 ? 1000 : Math.max(100, Math.min(1000, (timeoutSeconds * 1000) / 4));
+  return balance === 'least-busy' ? Math.min(interval, 250) : interval;
 }
 
 function startHeartbeat(settings: Settings, ticks: Int32Array, target: LivenessTarget): void {
-  setInterval(() => {
-    Atomics.add(ticks, 0, 1);
-    sendToMaster({ tsu: 'heartbeat', requests: target.requests });
-    checkMemory(settings.maxMemory, target);
-  }, heartbeatInterval(settings.timeout)).unref();
+  setInterval(
+    () => {
+      Atomics.add(ticks, 0, 1);
+      sendToMaster({ tsu: 'heartbeat', requests: target.requests, busy: target.busy });
+      checkMemory(settings.maxMemory, target);
+    },
+    heartbeatInterval(settings.timeout, settings.balance),
+  ).unref();
 }
 
 function checkMemory(limit: number, target: LivenessTarget): void {

@@ -4,13 +4,12 @@
  * "ready" does the master hand it connections. This file holds that boot sequence and the
  * wiring to the master (IPC and signals); serving.ts serves and drains, liveness.ts reports.
  */
-import type { Socket } from 'node:net';
 import type { Adapter, ServedApp } from '../adapter/contract.js';
 import { describeError, ExitCode, isTsuError, TsuError } from '../errors.js';
 import { runBootHooks, runIsolatedHooks } from '../hooks.js';
 import { createLogger, type Logger } from '../logger.js';
 import { decodeFromMaster, hasWorkerIdentity, readWorkerIdentity } from '../protocol/handover.js';
-import { type MasterMessage, parseMasterMessage, sendToMaster, type WarmupSummary } from '../protocol/messages.js';
+import { type ConnectionHandle, type MasterMessage, parseMasterMessage, sendToMaster, type WarmupSummary } from '../protocol/messages.js';
 import type { Settings, UserConfig } from '../settings/index.js';
 import type { WorkerInfo } from '../types.js';
 import { watchAppListen } from './app-listen.js';
@@ -105,7 +104,7 @@ class WorkerRuntime {
   private listenToMaster(): void {
     process.on('message', (raw: unknown, handle: unknown) => {
       const message = parseMasterMessage(raw);
-      if (message) this.handle(message, handle as Socket | undefined);
+      if (message) this.handle(message, handle as ConnectionHandle | undefined);
     });
     // The master is gone (even SIGKILLed): nobody will hand us connections any more.
     process.on('disconnect', () => {
@@ -116,10 +115,10 @@ class WorkerRuntime {
     process.on('SIGQUIT', () => void this.quit());
   }
 
-  private handle(message: MasterMessage, socket: Socket | undefined): void {
+  private handle(message: MasterMessage, connection: ConnectionHandle | undefined): void {
     switch (message.tsu) {
       case 'conn':
-        return this.accept(socket);
+        return this.accept(connection);
       case 'drain':
         return this.serving.drain(message.reason, this.settings.gracefulTimeout * 1000, message.spreadMs);
       case 'quit':
@@ -133,9 +132,8 @@ class WorkerRuntime {
     }
   }
 
-  private accept(socket: Socket | undefined): void {
-    if (!socket) return;
-    this.serving.accept(socket);
+  private accept(connection: ConnectionHandle | undefined): void {
+    if (connection) this.serving.accept(connection);
   }
 
   private async quit(): Promise<void> {

@@ -10,12 +10,11 @@ import type { ServedApp } from '../adapter/contract.js';
 import { describeError, ExitCode } from '../errors.js';
 import { runIsolatedHooks } from '../hooks.js';
 import type { Logger } from '../logger.js';
-import { sendToMaster } from '../protocol/messages.js';
+import { type ConnectionHandle, sendToMaster } from '../protocol/messages.js';
 import type { Settings } from '../settings/index.js';
 import type { WorkerInfo } from '../types.js';
 import { AccessLog } from './access-log.js';
-import { adoptConnection } from './connection.js';
-import { announceClose } from './private-listener.js';
+import { installListener, type Listener } from './listener-facade.js';
 import { applyServerTimeouts } from './server-timeouts.js';
 
 /** The serving side of one worker: connections, counting, request extras and the drain. */
@@ -28,8 +27,8 @@ export class Serving {
   private draining = false;
   private retireAsked = false;
   private finishing = false;
-  /** The app's server emitted 'close' (its framework closed it) since the worker began serving. */
-  private serverClosed = false;
+  /** How handed-over connections reach the app's server, once the worker serves. */
+  private listener: Listener | null = null;
   private readonly closeAt = new WeakMap<Socket, number>();
   private accessLog: AccessLog | null = null;
   private readonly maxRequests: number;
@@ -45,6 +44,16 @@ export class Serving {
   /** Requests served so far (warm-up requests not counted). */
   get requests(): number {
     return this.requestCount;
+  }
+
+  /**
+   * Connections with a request in flight, read from Node's own list of the server's
+   * connections (the one `closeIdleConnections()` reads) at heartbeat time, so that counting
+   * costs nothing per request; the open connections where this Node has no such list.
+   */
+  get busy(): number {
+    const list = this.app ? connectionsList(this.app.server) : undefined;
+    return list ? list.active().length : this.connections.size;
   }
 
   /** Whether the worker is draining or has asked to be replaced. */
@@ -69,9 +78,7 @@ export class Serving {
     this.serving = true;
     const app = this.app;
     if (!app) return;
-    app.server.once('close', () => {
-      this.serverClosed = true;
-    });
+    this.listener = installListener(app.server, this.settings.bind[0], () => this.askRetire('the app closed its server'));
     this.installRequestExtras(app);
     const noKeepAlive = this.settings.keepAlive === 0;
     app.server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
@@ -83,13 +90,10 @@ export class Serving {
     });
   }
 
-  /** A connection the master handed over: served by the app, or closed when there is none. */
-  accept(socket: Socket): void {
-    if (!this.app) {
-      socket.destroy();
-      return;
-    }
-    adoptConnection(this.app.server, socket);
+  /** A connection the master handed over: served by the app, or closed when it does not serve yet. */
+  accept(connection: ConnectionHandle): void {
+    if (this.listener) this.listener.accept(connection);
+    else connection.close();
   }
 
   /** Asks the master, once, to replace this worker; it keeps serving until drained. */
@@ -174,7 +178,7 @@ export class Serving {
     this.finishing = true;
     try {
       await this.app?.close();
-      if (this.app) await announceClose(this.app.server, this.serverClosed);
+      await this.listener?.close();
     } catch (err) {
       this.log.error(`App close failed: ${describeError(err).stack}`);
     }
@@ -197,6 +201,17 @@ export class Serving {
     this.log.info(`Worker exiting (pid: ${process.pid})`);
     process.exit(code);
   }
+}
+
+/** http.Server's internal ConnectionsList (lib/_http_server.js, `kConnections`). */
+interface ConnectionsList {
+  active(): readonly unknown[];
+}
+
+function connectionsList(server: object): ConnectionsList | undefined {
+  const key = Object.getOwnPropertySymbols(server).find((s) => s.description === 'http.server.connections');
+  const list = key ? (server as Record<symbol, unknown>)[key] : undefined;
+  return list && typeof (list as ConnectionsList).active === 'function' ? (list as ConnectionsList) : undefined;
 }
 
 function randomJitter(max: number): number {
