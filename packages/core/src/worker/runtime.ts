@@ -4,8 +4,9 @@
  * "ready" does the master hand it connections. This file holds that boot sequence and the
  * wiring to the master (IPC and signals); serving.ts serves and drains, liveness.ts reports.
  */
-import { Server as NetServer, type Socket } from 'node:net';
+import { type AddressInfo, Server as NetServer, type Socket } from 'node:net';
 import type { Adapter, ServedApp } from '../adapter/contract.js';
+import { resolveAdapterOptions } from '../adapter/options.js';
 import { describeError, ExitCode, isTsuError, TsuError } from '../errors.js';
 import { runBootHooks, runIsolatedHooks } from '../hooks.js';
 import { createLogger, type Logger } from '../logger.js';
@@ -75,7 +76,7 @@ class WorkerRuntime {
     const hookRun = (name: string) => ({ name, timeoutMs: this.settings.hookTimeout * 1000, log: this.log });
     await runBootHooks(this.settings.postFork, [this.worker], hookRun('postFork'));
     const adapter = await this.loadAdapter(makeAdapter);
-    this.app = await adapter.build({ settings: this.settings, log: this.log, worker: this.worker });
+    this.app = await buildApp(adapter, this.settings, this.log, this.worker);
     sendToMaster({ tsu: 'loaded', adapter: adapter.name });
     this.serving.configure(this.app);
     const summary = await warmApp(this.app, this.settings, this.log, this.worker);
@@ -146,8 +147,24 @@ class WorkerRuntime {
   }
 }
 
+/** Builds the app with the adapter options resolved by the one rule (see adapter/options.ts). */
+export async function buildApp(adapter: Adapter, settings: Settings, log: Logger, worker: WorkerInfo): Promise<ServedApp> {
+  return adapter.build({ settings, log, worker, options: resolveAdapterOptions(adapter, settings) });
+}
+
 /** Listens on a private loopback port, runs the warm-up engine, and closes that listener. */
 export async function warmApp(app: ServedApp, settings: Settings, log: Logger, worker: WorkerInfo): Promise<WarmupSummary> {
+  await listenPrivately(app);
+  try {
+    await app.prepare?.();
+    return await runWarmup({ app, settings, log, worker });
+  } finally {
+    closePrivateListener(app);
+  }
+}
+
+/** Listens on 127.0.0.1, on a port of the system's choosing, as a worker does for warm-up. */
+export async function listenPrivately(app: ServedApp): Promise<number> {
   const { server } = app;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -156,14 +173,15 @@ export async function warmApp(app: ServedApp, settings: Settings, log: Logger, w
       resolve();
     });
   });
-  try {
-    await app.prepare?.();
-    return await runWarmup({ app, settings, log, worker });
-  } finally {
-    // Close the private listener only. http.Server#close would also stop the timer that
-    // enforces headers and request timeouts on the connections we serve from now on.
-    NetServer.prototype.close.call(server);
-  }
+  return (server.address() as AddressInfo).port;
+}
+
+/**
+ * Closes the private listener only. http.Server#close would also stop the timer that
+ * enforces headers and request timeouts on the connections served from then on.
+ */
+export function closePrivateListener(app: ServedApp): void {
+  NetServer.prototype.close.call(app.server);
 }
 
 /**
