@@ -21,7 +21,6 @@ export {
 } from './adapter/detect.js';
 export { ExitCode, isTsuError, TsuError, type TsuErrorCode } from './errors.js';
 export type { Logger } from './logger.js';
-export type { WarmupSummary } from './protocol/messages.js';
 export type { LogLevel, Settings, UserConfig, WarmupFunction } from './settings/index.js';
 export { defineConfig } from './settings/resolve.js';
 export type {
@@ -30,6 +29,7 @@ export type {
   WarmupContext,
   WarmupRequest,
   WarmupResponse,
+  WarmupSummary,
   WorkerExitInfo,
   WorkerInfo,
 } from './types.js';

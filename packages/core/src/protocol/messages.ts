@@ -4,21 +4,9 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
+import type { WarmupSummary } from '../types.js';
 
-/** One line of the warm-up report a worker sends with `ready`. */
-export interface WarmupSummary {
-  /** Distinct requests (routes and configured requests) warmed. */
-  readonly requests: number;
-  /** Total requests sent. */
-  readonly hits: number;
-  /** Median over requests of the first hit, and of the last hit, in ms. */
-  readonly firstMs: number;
-  readonly lastMs: number;
-  /** Whole warm-up, in ms. */
-  readonly totalMs: number;
-  /** Requests that failed while warmupStrict is off. */
-  readonly failed: number;
-}
+export type { WarmupSummary };
 
 /** Messages from the master to a worker. */
 export type MasterMessage =
