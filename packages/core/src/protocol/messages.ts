@@ -3,6 +3,9 @@
  * these types, sent with `send()` and read with `parse*()`. Nothing else inspects messages.
  */
 import type { ChildProcess } from 'node:child_process';
+import type { WarmupSummary } from '../types.js';
+
+export type { WarmupSummary };
 
 /**
  * A client connection as the master accepted it: libuv's TCP or pipe handle, passed to a
@@ -11,21 +14,6 @@ import type { ChildProcess } from 'node:child_process';
  */
 export interface ConnectionHandle {
   close(callback?: () => void): void;
-}
-
-/** One line of the warm-up report a worker sends with `ready`. */
-export interface WarmupSummary {
-  /** Distinct requests (routes and configured requests) warmed. */
-  readonly requests: number;
-  /** Total requests sent. */
-  readonly hits: number;
-  /** Median over requests of the first hit, and of the last hit, in ms. */
-  readonly firstMs: number;
-  readonly lastMs: number;
-  /** Whole warm-up, in ms. */
-  readonly totalMs: number;
-  /** Requests that failed while warmupStrict is off. */
-  readonly failed: number;
 }
 
 /** Messages from the master to a worker. */

@@ -21,7 +21,7 @@ export const appSettings = {
     crossing: 'config-file',
     default: Object.freeze({}),
     defaultDoc: '{}',
-    doc: "Options for the framework adapter the CLI picks (e.g. Nest's `{ platform: 'fastify', lazyModules }`); see the adapter's README.",
+    doc: "Options for the framework adapter (e.g. Nest's `{ platform: 'fastify', lazyModules }`); see the adapter's README. The same rule holds for every adapter, with the CLI and with `listen()`: the options given in code, with these over them key by key (the config file wins), checked once by the adapter.",
     check(value) {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new SettingValueError('it must be an object');
       return Object.freeze({ ...(value as Record<string, unknown>) });

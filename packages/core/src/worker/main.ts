@@ -5,6 +5,6 @@ import { runWorker } from './runtime.js';
 await runWorker({
   async makeAdapter(settings) {
     const { value, path, label } = await importApp(settings.app ?? '', process.cwd());
-    return adapterFor(value, path, label, settings.adapterOptions);
+    return adapterFor(value, path, label);
   },
 });

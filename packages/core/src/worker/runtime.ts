@@ -5,6 +5,7 @@
  * wiring to the master (IPC and signals); serving.ts serves and drains, liveness.ts reports.
  */
 import type { Adapter, ServedApp } from '../adapter/contract.js';
+import { resolveAdapterOptions } from '../adapter/options.js';
 import { describeError, ExitCode, isTsuError, TsuError } from '../errors.js';
 import { runBootHooks, runIsolatedHooks } from '../hooks.js';
 import { createLogger, type Logger } from '../logger.js';
@@ -77,7 +78,7 @@ class WorkerRuntime {
     const hookRun = (name: string) => ({ name, timeoutMs: this.settings.hookTimeout * 1000, log: this.log });
     await runBootHooks(this.settings.postFork, [this.worker], hookRun('postFork'));
     const adapter = await this.loadAdapter(makeAdapter);
-    this.app = await adapter.build({ settings: this.settings, log: this.log, worker: this.worker });
+    this.app = await buildApp(adapter, this.settings, this.log, this.worker);
     sendToMaster({ tsu: 'loaded', adapter: adapter.name });
     this.serving.configure(this.app);
     const summary = await warmApp(this.app, this.settings, this.log, this.worker);
@@ -145,6 +146,11 @@ class WorkerRuntime {
     await runIsolatedHooks(this.settings.workerAbort, [this.worker], { name: 'workerAbort', timeoutMs: 2000, log: this.log });
     process.exit(ExitCode.WORKER_BOOT);
   }
+}
+
+/** Builds the app with the adapter options resolved by the one rule (see adapter/options.ts). */
+export async function buildApp(adapter: Adapter, settings: Settings, log: Logger, worker: WorkerInfo): Promise<ServedApp> {
+  return adapter.build({ settings, log, worker, options: resolveAdapterOptions(adapter, settings) });
 }
 
 /** Listens on a private loopback port, runs the warm-up engine, and closes that listener. */
