@@ -28,7 +28,8 @@ describe('@tsunicorn/core/testing', () => {
     const running = await startApp(adapter, { warmupRequests: ['/a'], warmupHits: 2 });
     try {
       expect(running.warmup).toMatchObject({ requests: 1, hits: 2, failed: 0 });
-      expect(running.app.server.listening).toBe(false);
+      // As after listen(): the server stands for the listener the master would own.
+      expect(running.app.server.listening).toBe(true);
       expect(await get(running.port, '/b')).toEqual({ status: 200, body: 'ok' });
       expect(seen).toEqual(['warm /a', 'warm /a', 'real /b']);
       expect(running.requests).toBe(1);
