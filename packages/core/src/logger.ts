@@ -1,5 +1,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
-import type { LogLevel } from './settings/index.js';
+
+/** Log levels, lowest first; a line below the configured level is not written. */
+export type LogLevel = 'debug' | 'info' | 'warning' | 'error' | 'critical';
 
 const levelRank: Record<LogLevel, number> = { debug: 10, info: 20, warning: 30, error: 40, critical: 50 };
 

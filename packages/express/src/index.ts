@@ -4,7 +4,7 @@
  * then takes traffic.
  */
 import { createServer } from 'node:http';
-import { type Adapter, type BuildContext, type ServedApp, serve, type UserConfig } from '@tsunicorn/core';
+import { type Adapter, type AdapterOptions, type BuildContext, type ServedApp, serve, type UserConfig } from '@tsunicorn/core';
 import { type AppOrFactory, type ExpressApp, obtainApp } from './app.js';
 import { bodyWarmupRequests } from './body-warmup.js';
 import { type CheckedOptions, checkOptions, type ExpressAdapterOptions, splitListenOptions } from './options.js';
@@ -31,12 +31,14 @@ export type ListenOptions = UserConfig & ExpressAdapterOptions;
 export function createAdapter(
   appOrFactory: AppOrFactory,
   options: ExpressAdapterOptions | Readonly<Record<string, unknown>> = {},
-): Adapter {
+): Adapter<CheckedOptions> {
   checkOptions(options);
   return {
     name: 'express',
-    // `adapterOptions` from the settings apply to listen() too; as a config file, they win.
-    build: (ctx) => buildServedApp(appOrFactory, checkOptions({ ...options, ...ctx.settings.adapterOptions }), ctx),
+    // The core lays the config file's `adapterOptions` over these and checks them once.
+    options: { ...options } as AdapterOptions,
+    checkOptions,
+    build: (ctx) => buildServedApp(appOrFactory, ctx.options, ctx),
   };
 }
 
@@ -55,7 +57,7 @@ export function listen(appOrFactory: AppOrFactory, options: ListenOptions = {}):
   return serve(() => createAdapter(appOrFactory, adapter), settings);
 }
 
-async function buildServedApp(appOrFactory: AppOrFactory, options: CheckedOptions, ctx: BuildContext): Promise<ServedApp> {
+async function buildServedApp(appOrFactory: AppOrFactory, options: CheckedOptions, ctx: BuildContext<CheckedOptions>): Promise<ServedApp> {
   const app = await obtainApp(appOrFactory);
   return {
     // Express has no server of its own: the app is the request listener.
@@ -71,7 +73,7 @@ async function buildServedApp(appOrFactory: AppOrFactory, options: CheckedOption
   };
 }
 
-async function prepareApp(app: ExpressApp, options: CheckedOptions, ctx: BuildContext): Promise<void> {
+async function prepareApp(app: ExpressApp, options: CheckedOptions, ctx: BuildContext<CheckedOptions>): Promise<void> {
   loadViewEngine(app, ctx.log);
   await renderViews(app, options.views);
 }

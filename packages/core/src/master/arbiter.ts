@@ -4,19 +4,19 @@
  * and exits update the record of each worker and wake the loop.
  */
 import type { ChildProcess } from 'node:child_process';
-import type { Socket } from 'node:net';
 import { describeError, ExitCode, type ExitCodeValue } from '../errors.js';
 import { runIsolatedHooks } from '../hooks.js';
 import type { Logger } from '../logger.js';
-import { DRAIN_SPREAD_MS, parseWorkerMessage, sendToWorker, type WorkerMessage } from '../protocol/messages.js';
+import { parseWorkerMessage, sendToWorker, type WarmupSummary, type WorkerMessage } from '../protocol/messages.js';
 import type { Settings } from '../settings/index.js';
 import type { MasterInfo, WorkerExitInfo } from '../types.js';
+import { Dispatcher } from './dispatcher.js';
 import { Listeners } from './listeners.js';
 import { Reload } from './reload.js';
 import { type Slot, Slots } from './slots.js';
 import { spawnWorker, type WorkerCommand } from './spawn.js';
 import { startNewMaster } from './upgrade.js';
-import type { WorkerHandle } from './worker-handle.js';
+import { DRAIN_SPREAD_MS, type WorkerHandle } from './worker-handle.js';
 
 /** Signals the master handles, and what each does. docs/signals.md documents them. */
 const signalActions = {
@@ -31,7 +31,11 @@ const signalActions = {
   SIGWINCH: (a: Arbiter) => a.windDown(),
 } as const satisfies Record<string, (a: Arbiter) => unknown>;
 
-type HandledSignal = keyof typeof signalActions;
+/** A signal the master handles. */
+export type HandledSignal = keyof typeof signalActions;
+
+/** Starts one worker process and returns the master's record of it. */
+export type SpawnProcess = (settings: Settings, id: number, generation: number, onChange: (worker: WorkerHandle) => void) => WorkerHandle;
 
 export interface ArbiterOptions {
   readonly settings: Settings;
@@ -39,6 +43,10 @@ export interface ArbiterOptions {
   readonly log: Logger;
   /** Re-reads the config for a reload; throws when the new config is invalid. */
   readonly rereadSettings: () => Promise<Settings>;
+  /** Starts a worker; `spawnWorker` unless given (unit tests give fake processes). */
+  readonly spawn?: SpawnProcess;
+  /** Whether `run()` listens to process signals; unit tests call `signal()` instead. */
+  readonly installSignals?: boolean;
 }
 
 type State = 'starting' | 'running' | 'stopping';
@@ -53,7 +61,7 @@ export class Arbiter {
   private readonly workers = new Set<WorkerHandle>();
   private readonly queue: HandledSignal[] = [];
   private readonly listeners: Listeners;
-  private rrCursor = 0;
+  private readonly dispatcher = new Dispatcher<WorkerHandle>();
   private reloading: Reload | null = null;
   private exitCode: ExitCodeValue = ExitCode.OK;
   private done!: (code: ExitCodeValue) => void;
@@ -63,24 +71,29 @@ export class Arbiter {
   private stopRequested = false;
   /** WINCH handed serving to a new master: this one only waits for TERM. */
   private woundDown = false;
-  private ready: WorkerHandle[] | null = null;
   /** Boot-failure reports already logged in full, with the worker that reported each. */
   private readonly bootFailureReports = new Map<string, number>();
+  /** A signal's action is running: the next waits for it. */
+  private handlingSignal = false;
+  private shutdownTimer: NodeJS.Timeout | null = null;
+  private readonly spawnProcess: SpawnProcess;
 
   constructor(private readonly options: ArbiterOptions) {
     this.settings = options.settings;
     this.log = options.log;
     this.target = options.settings.workers;
-    this.listeners = new Listeners((socket) => this.dispatch(socket));
+    this.listeners = new Listeners((connection) => this.dispatcher.accept(connection));
+    this.spawnProcess = options.spawn ?? ((...args) => spawnWorker(options.command, ...args));
   }
 
   /** Binds, spawns the workers and serves until stopped. Resolves with the exit code. */
   async run(): Promise<ExitCodeValue> {
     const finished = new Promise<ExitCodeValue>((resolve) => (this.done = resolve));
     await this.hook('onStarting', this.settings.onStarting);
+    this.dispatcher.configure(this.settings.backlog, this.settings.balance);
     await this.listeners.bind(this.settings.bind, this.settings.backlog);
     this.log.info(`Listening at: ${this.listeners.describe()} (${process.pid})`);
-    this.installSignals();
+    if (this.options.installSignals !== false) this.installSignals();
     this.timer = setInterval(() => this.tick(), 250);
     this.tick();
     return finished;
@@ -88,52 +101,51 @@ export class Arbiter {
 
   /** What hooks see of the master. */
   get info(): MasterInfo {
-    return { pid: process.pid, settings: this.settings, readyWorkers: this.readyWorkers().length };
+    return { pid: process.pid, settings: this.settings, readyWorkers: this.dispatcher.readyCount };
+  }
+
+  /** Where a signal goes: it is queued, and handled after the ones before it. */
+  signal(signal: HandledSignal): void {
+    this.queue.push(signal);
+    void this.handleSignals();
+  }
+
+  /** Resolves once every queued signal has been handled. */
+  async settled(): Promise<void> {
+    while (this.handlingSignal || this.queue.length > 0) await new Promise((r) => setImmediate(r));
   }
 
   private installSignals(): void {
-    for (const signal of Object.keys(signalActions) as HandledSignal[]) {
-      process.on(signal, () => {
-        this.queue.push(signal);
-        this.tick();
-      });
-    }
-  }
-
-  /** One turn of the loop: handle queued signals, then housekeeping in a fixed order. */
-  private tick(): void {
-    for (let signal = this.queue.shift(); signal; signal = this.queue.shift()) {
-      this.log.info(`Handling signal: ${signal.slice(3).toLowerCase()}`);
-      void signalActions[signal](this);
-    }
-    if (this.state === 'stopping') return;
-    this.murderWorkers();
-    this.manageWorkers();
-  }
-
-  // ── connections ────────────────────────────────────────────────────────────────────
-
-  /** Round-robin over ready workers. */
-  private dispatch(socket: Socket): boolean {
-    const ready = this.readyWorkers();
-    for (let tries = 0; tries < ready.length; tries++) {
-      const worker = ready[this.rrCursor++ % ready.length]!;
-      if (worker.sendConnection(socket)) return true;
-    }
-    return false;
+    for (const signal of Object.keys(signalActions) as HandledSignal[]) process.on(signal, () => this.signal(signal));
   }
 
   /**
-   * Ready workers, rebuilt only when a worker's phase changes: dispatch runs per connection.
-   * Workers due for replacement come last, and get connections only when no other worker is
-   * ready, so that during a reload a connection moves once, to the new generation.
+   * Drains the signal queue, one action at a time: each runs to completion (awaited) before
+   * the next starts, then the loop does its housekeeping.
    */
-  private readyWorkers(): WorkerHandle[] {
-    if (this.ready) return this.ready;
-    const ready = [...this.workers].filter((w) => w.phase === 'ready' && w.ending === null);
-    const staying = ready.filter((w) => w.retireReason === null);
-    this.ready = staying.length > 0 ? staying : ready;
-    return this.ready;
+  private async handleSignals(): Promise<void> {
+    if (this.handlingSignal) return;
+    this.handlingSignal = true;
+    try {
+      for (let signal = this.queue.shift(); signal; signal = this.queue.shift()) {
+        this.log.info(`Handling signal: ${signal.slice(3).toLowerCase()}`);
+        try {
+          await signalActions[signal](this);
+        } catch (err) {
+          this.log.error(`Handling ${signal} failed: ${describeError(err).stack}`);
+        }
+        this.tick();
+      }
+    } finally {
+      this.handlingSignal = false;
+    }
+  }
+
+  /** One turn of the loop: housekeeping in a fixed order. */
+  private tick(): void {
+    if (this.state === 'stopping') return;
+    this.murderWorkers();
+    this.manageWorkers();
   }
 
   // ── housekeeping ───────────────────────────────────────────────────────────────────
@@ -141,16 +153,16 @@ export class Arbiter {
   /** Aborts workers that take too long to boot and kills hung ones, logging where they hung. */
   private murderWorkers(): void {
     const now = Date.now();
+    const limits = { bootMs: this.settings.bootTimeout * 1000, silentMs: this.settings.timeout * 1000 };
     for (const worker of this.workers) {
-      // A draining worker is checked too: a hung one is killed with its stack logged.
-      if (worker.ending !== null && worker.ending !== 'retired') continue;
-      if (worker.phase === 'booting' && worker.ending === null && now - worker.spawnedAt > this.settings.bootTimeout * 1000) {
+      const deadline = worker.deadline(limits);
+      if (!deadline || now <= deadline.at) continue;
+      if (deadline.missed === 'hung') this.killHung(worker, now - worker.lastSeen);
+      else {
         this.log.error(
           `Worker ${worker.id} (pid: ${worker.pid}) did not boot within ${this.settings.bootTimeout}s (boot-timeout); aborting it`,
         );
         worker.abort();
-      } else if (worker.phase !== 'booting' && this.settings.timeout > 0 && now - worker.lastSeen > this.settings.timeout * 1000) {
-        this.killHung(worker, now - worker.lastSeen);
       }
     }
   }
@@ -161,12 +173,13 @@ export class Arbiter {
       `WORKER TIMEOUT: worker ${worker.id} (pid: ${worker.pid}) event loop silent for ${(silentMs / 1000).toFixed(1)}s (timeout ${this.settings.timeout}s), ${where}`,
     );
     worker.kill('hung');
-    this.ready = null;
   }
 
   /** Restores the worker count and starts the replacements that are due. */
   private manageWorkers(): void {
     this.resizeSlots();
+    // Old workers still booting when the reload began are marked once they are ready.
+    this.reloading?.markOld(this.slots);
     // Scaling down can remove the last worker a reload waited for.
     this.checkReloaded();
     const now = Date.now();
@@ -176,7 +189,7 @@ export class Arbiter {
     let booting = this.slots.bootingSuccessors();
     for (const slot of this.slots) {
       if (booting >= this.settings.reloadConcurrency) break;
-      if (slot.current?.phase === 'ready' && slot.current.retireReason && !slot.next && !slot.spawning && now >= slot.backoffUntil) {
+      if (slot.current?.isDueForReplacement && !slot.next && !slot.spawning && now >= slot.backoffUntil) {
         this.spawn(slot, 'next');
         booting++;
       }
@@ -187,9 +200,17 @@ export class Arbiter {
     while (this.slots.size < this.target) this.slots.add();
     while (this.slots.size > this.target) {
       const slot = this.slots.removeOldest();
-      slot.next?.kill('retired');
+      slot.next?.kill('discarded');
       if (slot.current) this.retire(slot.current, this.target === 0 ? 'the new master serves (WINCH)' : 'scaled down (TTOU)');
     }
+  }
+
+  /**
+   * The settings a worker gets: the master's, with `bind` as it was bound (the ports the
+   * kernel chose for port 0), which the worker's server reports as its address.
+   */
+  private workerSettings(): Settings {
+    return Object.freeze({ ...this.settings, bind: this.listeners.addresses() });
   }
 
   private spawn(slot: Slot, role: 'current' | 'next'): void {
@@ -199,8 +220,8 @@ export class Arbiter {
       slot.spawning = null;
       if (this.state === 'stopping' || !this.slots.has(slot)) return;
       // A reload aborted while preFork ran: the worker to replace is no longer due.
-      if (generation !== this.generation || (role === 'next' && !slot.current?.retireReason)) return this.tick();
-      const worker = spawnWorker(this.options.command, this.settings, slot.id, generation);
+      if (generation !== this.generation || (role === 'next' && !slot.current?.isDueForReplacement)) return this.tick();
+      const worker = this.spawnProcess(this.workerSettings(), slot.id, generation, (w) => this.dispatcher.workerChanged(w));
       slot[role] = worker;
       this.workers.add(worker);
       this.log.info(`Booting worker with pid: ${worker.pid} (worker ${slot.id}, gen ${generation})`);
@@ -216,13 +237,12 @@ export class Arbiter {
     worker.lastSeen = Date.now();
     switch (message.tsu) {
       case 'heartbeat':
-        worker.requests = message.requests;
+        worker.checkIn(message.requests, message.busy);
         return;
       case 'ready':
         return this.onReady(worker, message.warmup);
       case 'retire':
-        worker.retireReason ??= message.reason;
-        this.ready = null;
+        worker.markForReplacement(message.reason);
         return this.tick();
       case 'boot-failed':
         worker.bootFailure = { appLoad: message.appLoad, message: message.message, stack: message.stack };
@@ -249,20 +269,15 @@ export class Arbiter {
     this.log.error(`Worker ${worker.id} (pid: ${worker.pid}) failed to boot: ${report}`);
   }
 
-  private onReady(worker: WorkerHandle, warmup: WorkerHandle['warmup']): void {
-    if (worker.ending || this.state === 'stopping') return;
-    worker.phase = 'ready';
-    this.ready = null;
-    worker.readyAt = Date.now();
-    worker.warmup = warmup;
-    const w = warmup!;
+  private onReady(worker: WorkerHandle, warmup: WarmupSummary): void {
+    if (this.state === 'stopping' || !worker.becomeReady(warmup)) return;
+    const w = warmup;
     this.log.info(
       `Worker ${worker.id} (pid: ${worker.pid}, gen ${worker.generation}) ready in ${worker.readyAt - worker.spawnedAt} ms; ` +
         `warm-up ${w.requests} requests, ${w.hits} hits, first ${w.firstMs} ms, last ${w.lastMs} ms`,
     );
     const slot = this.slots.of(worker);
     if (slot?.next === worker) this.promote(slot);
-    this.listeners.flush();
     this.checkStarted();
     this.checkReloaded();
     this.tick();
@@ -273,24 +288,22 @@ export class Arbiter {
     const old = slot.current;
     slot.current = slot.next;
     slot.next = null;
-    if (old) this.retire(old, old.retireReason ?? 'replaced');
+    if (old) this.retire(old, old.replacementReason ?? 'replaced');
   }
 
   private retire(worker: WorkerHandle, reason: string): void {
     this.log.info(`Retiring worker ${worker.id} (pid: ${worker.pid}, gen ${worker.generation}): ${reason}`);
     // Its clients move to the other workers: spread their reconnections (see DRAIN_SPREAD_MS).
     worker.drain(reason, this.settings.gracefulTimeout * 1000, DRAIN_SPREAD_MS);
-    this.ready = null;
   }
 
   private reap(worker: WorkerHandle, code: number | null, signal: NodeJS.Signals | null): void {
-    worker.exited();
-    this.workers.delete(worker);
-    this.ready = null;
-    const slot = this.slots.of(worker);
-    this.slots.release(worker);
     const reason = worker.exitReason(code);
     const line = worker.describeExit(reason, code, signal);
+    worker.exited(code);
+    this.workers.delete(worker);
+    const slot = this.slots.of(worker);
+    this.slots.release(worker);
     if (reason === 'retired') this.log.info(line);
     else this.log.error(line);
     const exit: WorkerExitInfo = { id: worker.id, pid: worker.pid, generation: worker.generation, exitCode: code, signal, reason };
@@ -316,7 +329,7 @@ export class Arbiter {
   }
 
   private checkStarted(): void {
-    if (this.state !== 'starting' || this.readyWorkers().length < this.target) return;
+    if (this.state !== 'starting' || this.dispatcher.readyCount < this.target) return;
     this.state = 'running';
     process.title = `${this.settings.procName}: master [${this.settings.app ?? process.argv[1] ?? ''}]`;
     this.log.info(`Ready: ${this.target} worker(s) serving at ${this.listeners.describe()}`);
@@ -343,7 +356,6 @@ export class Arbiter {
     this.settings = next;
     await this.hook('onReload', this.settings.onReload);
     this.reloading?.markOld(this.slots);
-    this.ready = null;
     this.log.info(
       `Reloading: gen ${this.generation}, replacing ${this.slots.size} worker(s), ${this.settings.reloadConcurrency} at a time`,
     );
@@ -360,7 +372,6 @@ export class Arbiter {
     this.reloading = null;
     this.settings = reload.previous;
     reload.abort(this.slots, why);
-    this.ready = null;
   }
 
   /** Whether the server takes a reload, scaling or upgrade now; logs why not. */
@@ -381,11 +392,10 @@ export class Arbiter {
   async stopGracefully(): Promise<void> {
     if (this.state === 'stopping' || this.stopRequested) return;
     this.stopRequested = true;
-    if (this.settings.shutdownDelay > 0) {
-      this.log.info(`Shutdown delay: still accepting for ${this.settings.shutdownDelay}s`);
-      await new Promise((r) => setTimeout(r, this.settings.shutdownDelay * 1000));
-    }
-    await this.stop(ExitCode.OK, 'graceful');
+    if (this.settings.shutdownDelay === 0) return this.stop(ExitCode.OK, 'graceful');
+    // The delay is not part of the action: INT during it still stops at once.
+    this.log.info(`Shutdown delay: still accepting for ${this.settings.shutdownDelay}s`);
+    this.shutdownTimer = setTimeout(() => void this.stop(ExitCode.OK, 'graceful'), this.settings.shutdownDelay * 1000);
   }
 
   /** INT/QUIT: stop at once. */
@@ -397,12 +407,13 @@ export class Arbiter {
     if (this.state === 'stopping') return;
     this.state = 'stopping';
     this.exitCode = code;
+    if (this.shutdownTimer) clearTimeout(this.shutdownTimer);
     this.listeners.close();
+    this.dispatcher.close();
     for (const worker of this.workers) {
-      if (how === 'graceful' && worker.phase !== 'booting') worker.drain('server stopping', this.settings.gracefulTimeout * 1000, 0);
+      if (how === 'graceful' && !worker.isBooting) worker.drain('server stopping', this.settings.gracefulTimeout * 1000, 0);
       else worker.quit();
     }
-    this.ready = null;
     this.checkStopped();
   }
 
@@ -416,13 +427,13 @@ export class Arbiter {
   }
 
   /** TTIN/TTOU: one worker more or fewer (never below one); the count survives reloads. */
-  scale(delta: number): void {
+  async scale(delta: number): Promise<void> {
     if (!this.accepting(delta > 0 ? 'TTIN' : 'TTOU')) return;
     const old = this.target;
     this.target = Math.max(1, this.target + delta);
     if (this.target === old) return this.log.info(`Keeping ${old} worker(s): never fewer than one`);
     this.log.info(`Workers: ${old} -> ${this.target}`);
-    void this.hook('nworkersChanged', this.settings.nworkersChanged, this.target, old);
+    await this.hook('nworkersChanged', this.settings.nworkersChanged, this.target, old);
   }
 
   /** USR2: start a new master with the listening sockets (upgrade tsunicorn or Node). */
@@ -441,18 +452,20 @@ export class Arbiter {
    * master to serve; it stays up until TERM. Without a new master, WINCH is ignored (gunicorn
    * applies it only to a daemonized master).
    */
-  windDown(): void {
+  async windDown(): Promise<void> {
     if (!this.newMaster) return this.log.info('WINCH ignored: no new master is running (see USR2)');
     if (this.woundDown) return;
     this.woundDown = true;
     this.listeners.close();
+    this.dispatcher.close();
     this.log.info(
       `WINCH: stopped accepting and retiring ${this.workers.size} worker(s); the new master (pid: ${this.newMaster.pid}) serves. Send TERM to finish.`,
     );
     const old = this.target;
     this.target = 0;
-    void this.hook('nworkersChanged', this.settings.nworkersChanged, 0, old);
+    const hooked = this.hook('nworkersChanged', this.settings.nworkersChanged, 0, old);
     this.tick();
+    await hooked;
   }
 
   /** USR1: reopen log files here and in every worker (after logrotate). */

@@ -3,26 +3,22 @@
  * these types, sent with `send()` and read with `parse*()`. Nothing else inspects messages.
  */
 import type { ChildProcess } from 'node:child_process';
-import type { Socket } from 'node:net';
+import type { WarmupSummary } from '../types.js';
 
-/** One line of the warm-up report a worker sends with `ready`. */
-export interface WarmupSummary {
-  /** Distinct requests (routes and configured requests) warmed. */
-  readonly requests: number;
-  /** Total requests sent. */
-  readonly hits: number;
-  /** Median over requests of the first hit, and of the last hit, in ms. */
-  readonly firstMs: number;
-  readonly lastMs: number;
-  /** Whole warm-up, in ms. */
-  readonly totalMs: number;
-  /** Requests that failed while warmupStrict is off. */
-  readonly failed: number;
+export type { WarmupSummary };
+
+/**
+ * A client connection as the master accepted it: libuv's TCP or pipe handle, passed to a
+ * worker as it is (child_process sends it as a native handle), as node:cluster's round-robin
+ * does. The master builds no JavaScript socket around it; the worker's server builds the one.
+ */
+export interface ConnectionHandle {
+  close(callback?: () => void): void;
 }
 
 /** Messages from the master to a worker. */
 export type MasterMessage =
-  /** A new client connection, handed over with its socket. */
+  /** A new client connection, handed over with its handle (a ConnectionHandle). */
   | { readonly tsu: 'conn' }
   /**
    * Stop taking connections, finish in-flight requests, close the app and exit. `spreadMs`:
@@ -46,7 +42,12 @@ export type WorkerMessage =
   /** Boot failed; `appLoad` when the app itself could not be imported (exit code 4). */
   | { readonly tsu: 'boot-failed'; readonly appLoad: boolean; readonly message: string; readonly stack: string }
   /** Sent from the event loop while serving; a hung loop cannot send it. */
-  | { readonly tsu: 'heartbeat'; readonly requests: number }
+  | {
+      readonly tsu: 'heartbeat';
+      readonly requests: number;
+      /** Connections with a request in flight: what least-busy dispatch compares. */
+      readonly busy: number;
+    }
   /** The worker asks to be replaced (max-requests, max-memory); it keeps serving until drained. */
   | { readonly tsu: 'retire'; readonly reason: string };
 
@@ -70,14 +71,21 @@ function isTagged(raw: unknown, types: Set<string>): boolean {
 /**
  * Sends a message to a worker; false only when its channel is closed. `child.send()` also
  * returns false when its queue is long, yet still delivers the message: treating that as a
- * failure would hand the same socket to a second worker.
+ * failure would hand the same connection to a second worker. With a connection, `written`
+ * runs once the message is written to the channel (the worker then holds its own copy of the
+ * descriptor), or with the error when it could not be.
  */
-export function sendToWorker(child: ChildProcess, message: MasterMessage, socket?: Socket): boolean {
+export function sendToWorker(
+  child: ChildProcess,
+  message: MasterMessage,
+  connection?: ConnectionHandle,
+  written: (err: Error | null) => void = ignore,
+): boolean {
   if (!child.connected) return false;
   try {
     // With a callback, a write to a worker that has just died (EPIPE) reports there instead of
     // as an 'error' event; the worker's exit is handled by the master's exit listener.
-    if (socket) child.send(message, socket, { keepOpen: false }, ignore);
+    if (connection) child.send(message, connection as Parameters<ChildProcess['send']>[1], {}, written);
     else child.send(message, ignore);
     return true;
   } catch {
@@ -107,9 +115,6 @@ export function sendToMaster(message: WorkerMessage, written?: () => void): bool
  * with 0.5 s and 1.2-1.5x with 2 s; each reload takes about 2 s longer.
  */
 export const DRAIN_SPREAD_MS = 2000;
-
-/** File descriptor, in the worker, of the pipe its watchdog thread reports hangs on. */
-export const DIAGNOSTICS_FD = 4;
 
 /** What a worker's watchdog writes on the diagnostics pipe, one JSON object per line. */
 export interface HangReport {
