@@ -26,6 +26,7 @@ function project(source: string): string {
       'function sealed(target: Function): void { Object.seal(target); }',
       '@sealed',
       'class Limits { static readonly timeout = 17; }',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the config file's own template literal
       'export default { workers: Workers.One, timeout: Limits.timeout, env: [`GREETING_SOURCE=${source}`] };',
       '',
     ].join('\n'),

@@ -12,8 +12,9 @@
  */
 import { type AddressInfo, createServer } from 'node:net';
 import type { Adapter, BuildContext, ServedApp } from './adapter/contract.js';
+import { takeConnections } from './handles.js';
 import { createLogger, type Logger } from './logger.js';
-import type { ConnectionHandle, WarmupSummary } from './protocol/messages.js';
+import type { WarmupSummary } from './protocol/messages.js';
 import type { Settings, UserConfig } from './settings/index.js';
 import { resolveSettings } from './settings/resolve.js';
 import type { WorkerInfo } from './types.js';
@@ -89,10 +90,7 @@ export async function serveApp(app: ServedApp, config: UserConfig = {}, log?: Lo
   const front = createServer();
   await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
   // As the master does: each connection goes on as libuv's handle, with no socket built here.
-  const listener = (front as unknown as { _handle: { onconnection: (err: number, c?: ConnectionHandle) => void } })._handle;
-  listener.onconnection = (err, connection) => {
-    if (err === 0 && connection) serving.accept(connection);
-  };
+  takeConnections(front, (connection) => serving.accept(connection));
   return {
     port: (front.address() as AddressInfo).port,
     get requests() {

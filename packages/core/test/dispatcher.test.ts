@@ -26,7 +26,7 @@ class Target implements DispatchTarget {
   }
   /** The worker died before it took what it was sent: each goes back. */
   giveBack(): void {
-    this.got.forEach((c, i) => this.returns[i]!(c));
+    for (const [i, c] of this.got.entries()) this.returns[i]!(c);
   }
 }
 

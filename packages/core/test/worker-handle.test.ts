@@ -112,7 +112,12 @@ describe('WorkerHandle', () => {
   it("keeps the master's copy of a connection until the worker acknowledges the handle", () => {
     const { child, worker } = handle();
     worker.becomeReady(warmup);
-    const connection = { closed: false, close: () => void (connection.closed = true) };
+    const connection = {
+      closed: false,
+      close() {
+        this.closed = true;
+      },
+    };
     const returned: unknown[] = [];
     expect(worker.sendConnection(connection, (c) => returned.push(c))).toBe(true);
     expect(connection.closed).toBe(false);

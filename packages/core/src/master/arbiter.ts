@@ -4,7 +4,9 @@
  * and exits update the record of each worker and wake the loop.
  */
 import type { ChildProcess } from 'node:child_process';
-import { describeError, ExitCode, type ExitCodeValue } from '../errors.js';
+import { readFileSync } from 'node:fs';
+import { describeError, ExitCode, type ExitCodeValue, TsuError } from '../errors.js';
+import type { ListeningHandle } from '../handles.js';
 import { runIsolatedHooks } from '../hooks.js';
 import type { Logger } from '../logger.js';
 import { parseWorkerMessage, sendToWorker, type WarmupSummary, type WorkerMessage } from '../protocol/messages.js';
@@ -91,7 +93,9 @@ export class Arbiter {
     const finished = new Promise<ExitCodeValue>((resolve) => (this.done = resolve));
     await this.hook('onStarting', this.settings.onStarting);
     this.dispatcher.configure(this.settings.backlog, this.settings.balance);
-    await this.listeners.bind(this.settings.bind, this.settings.backlog);
+    if (this.settings.dispatch === 'reuseport') checkReusePortSupport();
+    await this.listeners.bind(this.settings.bind, this.settings.backlog, this.settings.dispatch === 'reuseport');
+    if (this.settings.dispatch === 'reuseport') warnAboutReusePortQueues(this.log);
     this.log.info(`Listening at: ${this.listeners.describe()} (${process.pid})`);
     if (this.options.installSignals !== false) this.installSignals();
     this.timer = setInterval(() => this.tick(), 250);
@@ -225,14 +229,14 @@ export class Arbiter {
       slot[role] = worker;
       this.workers.add(worker);
       this.log.info(`Booting worker with pid: ${worker.pid} (worker ${slot.id}, gen ${generation})`);
-      worker.child.on('message', (raw) => this.onMessage(worker, parseWorkerMessage(raw)));
+      worker.child.on('message', (raw, handle) => this.onMessage(worker, parseWorkerMessage(raw), handle as ListeningHandle | undefined));
       worker.child.once('exit', (code, signal) => this.reap(worker, code, signal));
     });
   }
 
   // ── worker events ──────────────────────────────────────────────────────────────────
 
-  private onMessage(worker: WorkerHandle, message: WorkerMessage | null): void {
+  private onMessage(worker: WorkerHandle, message: WorkerMessage | null, handle?: ListeningHandle): void {
     if (!message) return;
     worker.lastSeen = Date.now();
     switch (message.tsu) {
@@ -244,6 +248,9 @@ export class Arbiter {
       case 'retire':
         worker.markForReplacement(message.reason);
         return this.tick();
+      case 'listener':
+        if (handle) this.listeners.park(message.index, handle);
+        return;
       case 'boot-failed':
         worker.bootFailure = { appLoad: message.appLoad, message: message.message, stack: message.stack };
         return this.reportBootFailure(worker, message.stack);
@@ -276,11 +283,26 @@ export class Arbiter {
       `Worker ${worker.id} (pid: ${worker.pid}, gen ${worker.generation}) ready in ${worker.readyAt - worker.spawnedAt} ms; ` +
         `warm-up ${w.requests} requests, ${w.hits} hits, first ${w.firstMs} ms, last ${w.lastMs} ms`,
     );
+    this.openListeners(worker);
     const slot = this.slots.of(worker);
     if (slot?.next === worker) this.promote(slot);
     this.checkStarted();
     this.checkReloaded();
     this.tick();
+  }
+
+  /**
+   * With `dispatch: shared` a warm worker gets the listening sockets to accept on (the first
+   * also hands a copy back for the master to keep unpolled); with `reuseport` it binds its own.
+   */
+  private openListeners(worker: WorkerHandle): void {
+    const { dispatch } = this.settings;
+    if (dispatch === 'reuseport') sendToWorker(worker.child, { tsu: 'listen-own', addresses: this.listeners.addresses() });
+    if (dispatch !== 'shared') return;
+    for (let index = 0; index < this.listeners.count; index++) {
+      const handle = this.listeners.handle(index);
+      if (handle) sendToWorker(worker.child, { tsu: 'listen', index, giveBack: this.listeners.polls(index) }, handle);
+    }
   }
 
   /** A successor is warm: it takes the slot and its predecessor drains. Replace, then retire. */
@@ -486,5 +508,34 @@ export class Arbiter {
       timeoutMs: this.settings.hookTimeout * 1000,
       log: this.log,
     });
+  }
+}
+
+/** listen({ reusePort }) exists from Node 22.12 and 23.1; older versions ignore the option. */
+function checkReusePortSupport(): void {
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  if (major > 23 || (major === 23 && minor >= 1) || (major === 22 && minor >= 12)) return;
+  throw new TsuError(
+    'TSU_ERR_INVALID_SETTING',
+    `invalid value for setting "dispatch" (--dispatch): reuseport needs Node >= 22.12 (this is ${process.version}); use master or shared`,
+  );
+}
+
+/**
+ * A socket closed with SO_REUSEPORT resets the connections in its accept queue unless the
+ * kernel migrates them to another socket of the group (net.ipv4.tcp_migrate_req, Linux 5.14+).
+ */
+function warnAboutReusePortQueues(log: Logger): void {
+  let migrate = '0';
+  try {
+    migrate = readFileSync('/proc/sys/net/ipv4/tcp_migrate_req', 'utf8').trim();
+  } catch {
+    // Not Linux, or too old a kernel: nothing migrates.
+  }
+  if (migrate !== '1') {
+    log.warning(
+      'dispatch reuseport: net.ipv4.tcp_migrate_req is not 1, so a worker that stops (reload, recycle, crash) resets the ' +
+        'connections queued on its socket. Set it with `sysctl -w net.ipv4.tcp_migrate_req=1`, or use dispatch master or shared.',
+    );
   }
 }

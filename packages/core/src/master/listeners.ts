@@ -1,8 +1,8 @@
 import { existsSync, unlinkSync } from 'node:fs';
 import { connect, createServer, type ListenOptions, type Server } from 'node:net';
 import { TsuError } from '../errors.js';
+import { type ConnectionHandle, type ListeningHandle, takeConnections } from '../handles.js';
 import { LISTEN_FDS_ENV } from '../protocol/handover.js';
-import type { ConnectionHandle } from '../protocol/messages.js';
 import type { BindAddress } from '../settings/bind.js';
 
 /**
@@ -11,18 +11,28 @@ import type { BindAddress } from '../settings/bind.js';
  * JavaScript socket built around it — and passes it on (to the dispatcher, which hands it to
  * a warm worker). The sockets stay open through every reload and restart.
  */
+/** One bound address: the server that polls it, or — once workers accept on it — a handle that does not. */
+interface Bound {
+  readonly address: BindAddress;
+  server: Server | null;
+  parked: ListeningHandle | null;
+}
+
 export class Listeners {
-  private readonly servers: Server[] = [];
+  private readonly bound: Bound[] = [];
 
   constructor(private readonly accept: (connection: ConnectionHandle) => void) {}
 
-  /** Binds every address, or throws TSU_ERR_BIND naming the first that fails (and closes the rest). */
-  async bind(addresses: readonly BindAddress[], backlog: number): Promise<void> {
+  /**
+   * Binds every address, or throws TSU_ERR_BIND naming the first that fails (and closes the
+   * rest). With `reusePort`, each socket lets workers bind their own on the same address.
+   */
+  async bind(addresses: readonly BindAddress[], backlog: number, reusePort = false): Promise<void> {
     const inherited = takeInheritedFds();
     if (inherited.length > 0) return this.adopt(inherited);
     for (const address of addresses) {
       try {
-        this.servers.push(await listen(address, backlog, (connection) => this.accept(connection)));
+        this.add(await listen(address, backlog, reusePort, (connection) => this.accept(connection)));
       } catch (err) {
         this.close();
         throw bindError(address, err as NodeJS.ErrnoException);
@@ -34,7 +44,7 @@ export class Listeners {
   private async adopt(fds: readonly number[]): Promise<void> {
     for (const fd of fds) {
       try {
-        this.servers.push(await listenOn({ fd }, (connection) => this.accept(connection)));
+        this.add(await listenOn({ fd }, (connection) => this.accept(connection)));
       } catch (err) {
         this.close();
         throw new TsuError(
@@ -46,27 +56,51 @@ export class Listeners {
     }
   }
 
+  private add(server: Server): void {
+    this.bound.push({ address: addressOf(server), server, parked: null });
+  }
+
+  /** How many sockets are bound. */
+  get count(): number {
+    return this.bound.length;
+  }
+
+  /** The handle of socket `index`, to send to a worker that accepts on it itself. */
+  handle(index: number): ListeningHandle | null {
+    const b = this.bound[index];
+    return b ? (b.parked ?? handleOf(b.server)) : null;
+  }
+
+  /** Whether the master still polls socket `index` (no worker has handed a copy back yet). */
+  polls(index: number): boolean {
+    return this.bound[index]?.server !== null;
+  }
+
+  /**
+   * Workers accept on socket `index` now: the master keeps `copy` — a descriptor of the same
+   * socket that a worker handed back, which no event loop polls — and closes the one it polled,
+   * so that it stops taking the connections. The socket stays open, listening, and its queue
+   * holds connections while no worker accepts (during a restart), as gunicorn's arbiter does.
+   */
+  park(index: number, copy: ListeningHandle): void {
+    const b = this.bound[index];
+    if (!b || b.parked) return void copy.close();
+    b.parked = copy;
+    b.server?.close();
+    b.server = null;
+  }
+
   /**
    * File descriptors of the listening sockets, to pass to a new master on USR2. Node has no
    * public accessor; `_handle.fd` is the libuv handle's descriptor on Unix.
    */
   fds(): number[] {
-    return this.servers.map((s) => (s as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1).filter((fd) => fd >= 0);
+    return this.bound.map((_, i) => this.handle(i)?.fd ?? -1).filter((fd) => fd >= 0);
   }
 
   /** The bound addresses, with the ports the kernel chose for port 0. */
   addresses(): BindAddress[] {
-    return this.servers.map((s): BindAddress => {
-      const a = s.address();
-      if (typeof a === 'string') return { kind: 'unix', path: a, text: `unix:${a}` };
-      if (!a) return { kind: 'unix', path: '', text: '?' };
-      return {
-        kind: 'tcp',
-        host: a.address,
-        port: a.port,
-        text: a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`,
-      };
-    });
+    return this.bound.map((b) => b.address);
   }
 
   /** The bound addresses, as text for logs. */
@@ -82,8 +116,22 @@ export class Listeners {
    * draining is for.
    */
   close(): void {
-    for (const server of this.servers.splice(0)) server.close();
+    for (const b of this.bound.splice(0)) {
+      b.server?.close();
+      b.parked?.close();
+    }
   }
+}
+
+function handleOf(server: Server | null): ListeningHandle | null {
+  return server ? ((server as unknown as { _handle: ListeningHandle | null })._handle ?? null) : null;
+}
+
+function addressOf(server: Server): BindAddress {
+  const a = server.address();
+  if (typeof a === 'string') return { kind: 'unix', path: a, text: `unix:${a}` };
+  if (!a) return { kind: 'unix', path: '', text: '?' };
+  return { kind: 'tcp', host: a.address, port: a.port, text: a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}` };
 }
 
 /** Reads and forgets the inherited descriptors, so that workers and later upgrades do not see them. */
@@ -98,10 +146,17 @@ function takeInheritedFds(): number[] {
     : [];
 }
 
-async function listen(address: BindAddress, backlog: number, onConnection: (connection: ConnectionHandle) => void): Promise<Server> {
+async function listen(
+  address: BindAddress,
+  backlog: number,
+  reusePort: boolean,
+  onConnection: (connection: ConnectionHandle) => void,
+): Promise<Server> {
   if (address.kind === 'unix') await removeStaleSocket(address.path);
   return listenOn(
-    address.kind === 'unix' ? { path: address.path, backlog } : { host: address.host, port: address.port, backlog },
+    address.kind === 'unix'
+      ? { path: address.path, backlog }
+      : { host: address.host, port: address.port, backlog, ...(reusePort ? { reusePort: true } : {}) },
     onConnection,
   );
 }
@@ -121,26 +176,6 @@ async function listenOn(options: ListenOptions | { fd: number }, onConnection: (
   });
   takeConnections(server, onConnection);
   return server;
-}
-
-/** What net.Server keeps of its listener: libuv's handle and the accept callback on it. */
-interface ListenerInternals {
-  _handle: { onconnection: (err: number, connection?: ConnectionHandle) => void } | null;
-}
-
-/**
- * Replaces net's accept callback on the listener with one that passes each connection on as
- * libuv's handle, as node:cluster's round-robin primary does: building a net.Socket for a
- * connection the master only forwards costs a quarter of the throughput on
- * connection-per-request traffic (`pnpm bench throughput`). Accept errors (EMFILE…) are
- * transient: libuv keeps the socket listening.
- */
-function takeConnections(server: Server, onConnection: (connection: ConnectionHandle) => void): void {
-  const listener = (server as unknown as ListenerInternals)._handle;
-  if (!listener) throw new Error('a listening server has no handle');
-  listener.onconnection = (err, connection) => {
-    if (err === 0 && connection) onConnection(connection);
-  };
 }
 
 /** A Unix socket file left by a server that died is removed; one still in use is an error. */

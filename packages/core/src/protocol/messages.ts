@@ -3,18 +3,20 @@
  * these types, sent with `send()` and read with `parse*()`. Nothing else inspects messages.
  */
 import type { ChildProcess } from 'node:child_process';
-import type { WarmupSummary } from '../types.js';
 
-export type { WarmupSummary };
+type ChildProcessHandle = Parameters<ChildProcess['send']>[1];
+
+import type { ConnectionHandle } from '../handles.js';
+import type { BindAddress } from '../settings/bind.js';
+import type { WarmupSummary } from '../types.js';
 
 /**
  * A client connection as the master accepted it: libuv's TCP or pipe handle, passed to a
  * worker as it is (child_process sends it as a native handle), as node:cluster's round-robin
  * does. The master builds no JavaScript socket around it; the worker's server builds the one.
  */
-export interface ConnectionHandle {
-  close(callback?: () => void): void;
-}
+export type { ConnectionHandle } from '../handles.js';
+export type { WarmupSummary };
 
 /** Messages from the master to a worker. */
 export type MasterMessage =
@@ -31,7 +33,14 @@ export type MasterMessage =
   /** Booting took too long: run the workerAbort hook and exit. */
   | { readonly tsu: 'abort' }
   /** Reopen log files (USR1). */
-  | { readonly tsu: 'reopen-logs' };
+  | { readonly tsu: 'reopen-logs' }
+  /**
+   * `dispatch: shared`: accept on listening socket `index` yourself; its handle comes with the
+   * message. `giveBack`: send a copy back ('listener'), which the master keeps unpolled.
+   */
+  | { readonly tsu: 'listen'; readonly index: number; readonly giveBack: boolean }
+  /** `dispatch: reuseport`: bind a socket of your own (SO_REUSEPORT) on each of these addresses. */
+  | { readonly tsu: 'listen-own'; readonly addresses: readonly BindAddress[] };
 
 /** Messages from a worker to the master. */
 export type WorkerMessage =
@@ -49,10 +58,12 @@ export type WorkerMessage =
       readonly busy: number;
     }
   /** The worker asks to be replaced (max-requests, max-memory); it keeps serving until drained. */
-  | { readonly tsu: 'retire'; readonly reason: string };
+  | { readonly tsu: 'retire'; readonly reason: string }
+  /** `dispatch: shared`: a copy of listening socket `index`, handed back with the message. */
+  | { readonly tsu: 'listener'; readonly index: number };
 
-const masterTypes = new Set<MasterMessage['tsu']>(['conn', 'drain', 'quit', 'abort', 'reopen-logs']);
-const workerTypes = new Set<WorkerMessage['tsu']>(['loaded', 'ready', 'boot-failed', 'heartbeat', 'retire']);
+const masterTypes = new Set<MasterMessage['tsu']>(['conn', 'drain', 'quit', 'abort', 'reopen-logs', 'listen', 'listen-own']);
+const workerTypes = new Set<WorkerMessage['tsu']>(['loaded', 'ready', 'boot-failed', 'heartbeat', 'retire', 'listener']);
 
 /** Reads a message the master sent, or null for anything that is not ours. */
 export function parseMasterMessage(raw: unknown): MasterMessage | null {
@@ -97,12 +108,14 @@ const ignore = (): void => {};
 
 /**
  * Sends a message to the master; false when there is no channel (the master is gone).
- * `written` is called once the message has been handed to the channel.
+ * `written` is called once the message has been handed to the channel. `handle`: a libuv
+ * handle sent with it (a listening socket, for 'listener').
  */
-export function sendToMaster(message: WorkerMessage, written?: () => void): boolean {
+export function sendToMaster(message: WorkerMessage, written?: () => void, handle?: object): boolean {
   if (!process.send || !process.connected) return false;
   try {
-    return process.send(message, undefined, {}, written ? () => written() : undefined);
+    // `handle` is a native handle, which child_process sends as such; the typings know only sockets and servers.
+    return process.send(message, handle as ChildProcessHandle, {}, written ? () => written() : undefined);
   } catch {
     return false;
   }

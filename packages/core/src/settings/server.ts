@@ -21,6 +21,18 @@ export const serverSettings = {
     default: 2048,
     doc: 'Maximum number of pending connections the kernel queues on each socket, and the master holds while no worker is ready.',
   }),
+  dispatch: str<'master' | 'shared' | 'reuseport'>({
+    section: 'server',
+    cli: ['--dispatch'],
+    env: 'TSUNICORN_DISPATCH',
+    choices: ['master', 'shared', 'reuseport'],
+    default: 'master',
+    doc:
+      'How connections reach workers. master: the master accepts each and hands it to the least busy warm worker. ' +
+      "shared: each warm worker accepts on the listening sockets itself (gunicorn's model; the kernel picks the worker). " +
+      'reuseport: each warm worker binds its own socket on the address with SO_REUSEPORT (Node >= 22.12). ' +
+      'docs/dispatch.md says what each mode guarantees and costs.',
+  }),
   balance: str<'least-busy' | 'round-robin'>({
     section: 'server',
     cli: ['--balance'],

@@ -7,6 +7,7 @@
 import type { Adapter, ServedApp } from '../adapter/contract.js';
 import { resolveAdapterOptions } from '../adapter/options.js';
 import { describeError, describeForUser, ExitCode, isTsuError, TsuError } from '../errors.js';
+import type { ListeningHandle } from '../handles.js';
 import { runBootHooks, runIsolatedHooks } from '../hooks.js';
 import { createLogger, type Logger } from '../logger.js';
 import { decodeFromMaster, hasWorkerIdentity, readWorkerIdentity } from '../protocol/handover.js';
@@ -105,7 +106,7 @@ class WorkerRuntime {
   private listenToMaster(): void {
     process.on('message', (raw: unknown, handle: unknown) => {
       const message = parseMasterMessage(raw);
-      if (message) this.handle(message, handle as ConnectionHandle | undefined);
+      if (message) this.handle(message, handle as (ConnectionHandle & ListeningHandle) | undefined);
     });
     // The master is gone (even SIGKILLed): nobody will hand us connections any more.
     process.on('disconnect', () => {
@@ -116,10 +117,15 @@ class WorkerRuntime {
     process.on('SIGQUIT', () => void this.quit());
   }
 
-  private handle(message: MasterMessage, connection: ConnectionHandle | undefined): void {
+  private handle(message: MasterMessage, handle: (ConnectionHandle & ListeningHandle) | undefined): void {
     switch (message.tsu) {
       case 'conn':
-        return this.accept(connection);
+        return this.accept(handle);
+      case 'listen':
+        if (handle) this.serving.acceptOn(handle, message.index, message.giveBack);
+        return;
+      case 'listen-own':
+        return void this.serving.listenOwn(message.addresses);
       case 'drain':
         return this.serving.drain(message.reason, this.settings.gracefulTimeout * 1000, message.spreadMs);
       case 'quit':

@@ -5,12 +5,14 @@
  * idle ones closed after the keep-alive timeout, then the app's close hooks and the exit.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import { createServer, type ListenOptions, type Socket } from 'node:net';
 import type { ServedApp } from '../adapter/contract.js';
 import { describeError, ExitCode } from '../errors.js';
+import { acceptOn, type ListeningHandle, takeConnections } from '../handles.js';
 import { runIsolatedHooks } from '../hooks.js';
 import type { Logger } from '../logger.js';
 import { type ConnectionHandle, sendToMaster } from '../protocol/messages.js';
+import type { BindAddress } from '../settings/bind.js';
 import type { Settings } from '../settings/index.js';
 import type { WorkerInfo } from '../types.js';
 import { AccessLog } from './access-log.js';
@@ -29,6 +31,8 @@ export class Serving {
   private finishing = false;
   /** How handed-over connections reach the app's server, once the worker serves. */
   private listener: Listener | null = null;
+  /** Listening sockets this worker accepts on itself (dispatch shared or reuseport). */
+  private readonly ownListeners: { close(): void }[] = [];
   private readonly closeAt = new WeakMap<Socket, number>();
   private accessLog: AccessLog | null = null;
   private readonly maxRequests: number;
@@ -96,6 +100,42 @@ export class Serving {
     else connection.close();
   }
 
+  /**
+   * `dispatch: shared`: accepts on the master's listening socket `index` itself, as a
+   * gunicorn worker does; `giveBack` sends the master a copy to keep.
+   */
+  acceptOn(socket: ListeningHandle, index: number, giveBack: boolean): void {
+    if (!this.listener || this.draining) return void socket.close();
+    if (giveBack) sendToMaster({ tsu: 'listener', index }, undefined, socket);
+    acceptOn(socket, (connection) => this.accept(connection));
+    const err = socket.listen(this.settings.backlog);
+    if (err !== 0) {
+      this.log.warning(
+        `Worker ${this.worker.id} could not accept on listening socket ${index} (${err}); the master hands its connections over`,
+      );
+      return void socket.close();
+    }
+    this.ownListeners.push(socket);
+  }
+
+  /** `dispatch: reuseport`: binds a socket of its own (SO_REUSEPORT) on each TCP address. */
+  async listenOwn(addresses: readonly BindAddress[]): Promise<void> {
+    for (const address of addresses) {
+      if (address.kind !== 'tcp' || !this.listener || this.draining) continue;
+      const server = createServer();
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen({ host: address.host, port: address.port, backlog: this.settings.backlog, reusePort: true } as ListenOptions, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      }).catch((err: Error) => this.log.warning(`Worker ${this.worker.id} could not bind ${address.text} with reusePort: ${err.message}`));
+      if (!server.listening) continue;
+      takeConnections(server, (connection) => this.accept(connection));
+      this.ownListeners.push(server);
+    }
+  }
+
   /** Asks the master, once, to replace this worker; it keeps serving until drained. */
   askRetire(reason: string): void {
     if (this.leaving) return;
@@ -118,6 +158,8 @@ export class Serving {
   drain(reason: string, limitMs: number, spreadMs: number): void {
     if (this.draining) return;
     this.draining = true;
+    // Stop accepting first: what waits in a shared socket's queue goes to the other workers.
+    for (const own of this.ownListeners.splice(0)) own.close();
     this.spreadCloses(Math.min(spreadMs, limitMs / 4));
     this.log.info(`Worker ${this.worker.id} draining (${reason}), ${this.connections.size} connection(s) open`);
     setTimeout(() => this.forceExit('graceful-timeout'), limitMs).unref();
