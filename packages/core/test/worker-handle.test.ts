@@ -140,11 +140,14 @@ describe('WorkerHandle', () => {
     expect(returned).toEqual([refused, pending, queued]);
   });
 
-  it('reports as its load the requests in flight at the last heartbeat plus the connections handed since', () => {
-    const { worker } = handle();
+  it('reports as its load the connections it has not taken, then the requests in flight and the connections handed since', () => {
+    const { child, worker } = handle();
     worker.becomeReady(warmup);
     worker.checkIn(10, 3);
     worker.sendConnection({ close() {} }, () => {});
+    // Not yet acknowledged: that outweighs any number of requests in flight.
+    expect(worker.load).toBe(1_000_004);
+    child.emit('internalMessage', { cmd: 'NODE_HANDLE_ACK' });
     expect(worker.load).toBe(4);
     worker.checkIn(12, 1);
     expect(worker.load).toBe(1);

@@ -9,10 +9,7 @@ export interface DispatchTarget {
   readonly canTakeConnections: boolean;
   /** Serving until its successor is warm: it gets connections only when no other worker can. */
   readonly isDueForReplacement: boolean;
-  /**
-   * Requests in flight as the worker last reported them, plus the connections handed to it
-   * since: what least-busy dispatch compares.
-   */
+  /** How busy it is now (see WorkerHandle.load): what least-busy dispatch compares. */
   readonly load: number;
   /**
    * Hands a connection over; false when the worker's channel is closed. `undelivered` runs

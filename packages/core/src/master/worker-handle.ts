@@ -153,9 +153,14 @@ export class WorkerHandle implements WorkerInfo {
     if (this.current.name === 'retiring' && this.current.reason === reason) this.set({ name: 'ready' });
   }
 
-  /** What least-busy dispatch compares: requests in flight at the last heartbeat, plus connections handed since. */
+  /**
+   * What least-busy dispatch compares. First, connections the worker has not acknowledged yet:
+   * its event loop acknowledges a handle within microseconds unless it is busy (a CPU-heavy
+   * request), so this is an instant, free measure of whether it can take a connection now.
+   * Then requests in flight at the last heartbeat, plus connections handed since.
+   */
   get load(): number {
-    return this.busy + this.handedSinceBeat;
+    return this.unacknowledged.length * 1_000_000 + this.busy + this.handedSinceBeat;
   }
 
   /** A heartbeat: requests served so far, and connections with a request in flight. */

@@ -40,7 +40,8 @@ export const serverSettings = {
     choices: ['least-busy', 'round-robin'],
     default: 'least-busy',
     doc:
-      'How the master picks the worker for a new connection: least-busy (fewest requests in flight, as workers report them ' +
-      'in their heartbeat, plus the connections handed to each since) or round-robin (as node:cluster).',
+      'How the master picks the worker for a new connection (dispatch master): least-busy (the worker with the fewest ' +
+      'connections it has not yet taken — a worker busy on a CPU-heavy request cannot take one — then the fewest requests ' +
+      'in flight) or round-robin (as node:cluster).',
   }),
 } as const;
