@@ -64,6 +64,29 @@ describe('a config file edited after start', () => {
 });
 
 describe('signals at awkward moments', () => {
+  it('handles HUP, TTIN and TERM sent back to back one at a time, each finished before the next starts', async () => {
+    // A config file makes the HUP's re-read real I/O, during which a second action could start.
+    const dir = mkdtempSync(join(tmpdir(), 'tsu-signals-'));
+    writeFileSync(join(dir, 'tsunicorn.config.js'), 'export default { workers: 2 };\n');
+    const server = start({ args: [SLOW_APP, '-c', join(dir, 'tsunicorn.config.js'), '-b', '127.0.0.1:0'] });
+    await server.ready();
+    server.signal('SIGHUP');
+    server.signal('SIGTTIN');
+    server.signal('SIGTERM');
+    expect(await server.waitForExit(30_000)).toBe(0);
+    const effects: Record<string, RegExp> = {
+      hup: /Reloading: gen 2|Reload ignored/,
+      ttin: /Workers: 2 -> 3|TTIN ignored/,
+    };
+    const handled = [...server.log.matchAll(/Handling signal: (\w+)/g)];
+    expect(handled.map((m) => m[1]).sort()).toEqual(['hup', 'term', 'ttin']);
+    handled.forEach((m, i) => {
+      if (!effects[m[1]!]) return;
+      const upToNext = server.log.slice(m.index, handled[i + 1]?.index ?? server.log.length);
+      expect(upToNext, `effect of ${m[1]} before the next signal`).toMatch(effects[m[1]!]!);
+    });
+  });
+
   it('ignores HUP and TTIN during the shutdown delay', async () => {
     const server = start({ args: [SLOW_APP, '-w', '1', '-b', '127.0.0.1:0', '--shutdown-delay', '2'] });
     await server.ready();

@@ -165,7 +165,8 @@ async function main() {
           for (const testCase of app.cases) {
             const sorted = await measureCase(port, testCase, cookie);
             const entry = results.get(testCase.name) ?? {};
-            const row = (entry[kind] ??= { p50: [], p90: [], wrk: [] });
+            entry[kind] ??= { p50: [], p90: [], wrk: [] };
+            const row = entry[kind];
             row.p50.push(percentile(sorted, 50));
             row.p90.push(percentile(sorted, 90));
             if (wrk && testCase.wrk && round < 2) row.wrk.push(wrkMedian(port, testCase.path, cookie));

@@ -56,11 +56,14 @@ export function failures(r: LoadResult): number {
 }
 
 /**
- * Runs `connections` keep-alive clients, each sending requests one after another to `path`
+ * Runs `connections` clients (keep-alive unless `keepAlive` is false), each sending requests one after another to `path`
  * until `stop()` is called or `maxRequests` in all have been sent. The app must answer JSON
  * with a `pid` field.
  */
-export function startLoad(port: number, options: { connections: number; path?: string; maxRequests: number; timeoutMs?: number }) {
+export function startLoad(
+  port: number,
+  options: { connections: number; path?: string; maxRequests: number; timeoutMs?: number; keepAlive?: boolean },
+) {
   const result: LoadResult = {
     success: 0,
     non2xx: 0,
@@ -75,7 +78,8 @@ export function startLoad(port: number, options: { connections: number; path?: s
   let stopped = false;
   let sent = 0;
   const loop = async () => {
-    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    // Without keep-alive, every request opens a new connection (as a proxy without upstream keep-alive).
+    const agent = new Agent({ keepAlive: options.keepAlive ?? true, maxSockets: 1 });
     while (!stopped && sent < options.maxRequests) {
       sent++;
       const t0 = performance.now();

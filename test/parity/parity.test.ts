@@ -107,6 +107,19 @@ describe('a node:http app', () => {
     expect(tsu).toEqual(plain);
   });
 
+  it('reports the address it serves and that it is listening', async () => {
+    const [plain, tsu] = await onBoth(pair, async (target) => {
+      const { responses } = await exchange(target, [request('GET', '/address')]);
+      return JSON.parse(responses[0]!.body.toString()) as { address: { port: number } };
+    });
+    expect(plain).toEqual({
+      listening: true,
+      address: { address: '127.0.0.1', family: 'IPv4', port: (pair[0]!.target as { port: number }).port },
+    });
+    expect({ ...tsu, address: { ...tsu!.address, port: 0 } }).toEqual({ ...plain, address: { ...plain!.address, port: 0 } });
+    expect(tsu!.address.port).toBe((pair[1]!.target as { port: number }).port);
+  });
+
   it('gives each connection the socket options the server asked for', async () => {
     const [plain, tsu] = await onBoth(pair, async (target) => {
       const { responses } = await exchange(target, [request('GET', '/socket-options')]);

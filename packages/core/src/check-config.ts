@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { adapterFor, importApp, parseAppSpec } from './adapter/loader.js';
+import { resolveAdapterOptions } from './adapter/options.js';
 import { withSyntaxErrorLocation } from './adapter/syntax-error.js';
 import { TsuError } from './errors.js';
 import { applyChdir, checkAppExists, loadSettingsFrom } from './master/main.js';
@@ -22,7 +23,9 @@ export async function checkConfig(argv: ParsedArgv): Promise<string> {
   const { value, path, label } = await importApp(spec, process.cwd()).catch((err: unknown) => {
     throw withSyntaxErrorLocation(err, resolve(parseAppSpec(spec).modulePath));
   });
-  const adapter = await adapterFor(value, path, label, settings.adapterOptions);
+  const adapter = await adapterFor(value, path, label);
+  // The one rule a worker applies (adapter/options.ts): code options under the config file's, checked.
+  if (adapter.name !== 'factory') resolveAdapterOptions(adapter, settings);
   const served =
     adapter.name === 'factory'
       ? 'a factory; each worker calls it, and checks what it returns and the adapter options then'

@@ -8,13 +8,20 @@ import type { Settings, UserConfig } from './settings/index.js';
 import { resolveSettings } from './settings/resolve.js';
 import { isWorkerProcess, runWorker } from './worker/runtime.js';
 
-export type { Adapter, BuildContext, DiscoveredRoute, ServedApp } from './adapter/contract.js';
+export type { Adapter, AdapterOptions, AdapterPackage, BuildContext, DiscoveredRoute, ServedApp } from './adapter/contract.js';
 export { hasPathParameters } from './adapter/contract.js';
-export { detectFramework, type Framework } from './adapter/detect.js';
+export {
+  detectFramework,
+  type Framework,
+  isClass,
+  isExpressApp,
+  isFastifyInstance,
+  isNestApplication,
+  isNestModuleClass,
+} from './adapter/detect.js';
 export { trustedProxies } from './adapter/proxy.js';
 export { ExitCode, isTsuError, TsuError, type TsuErrorCode } from './errors.js';
 export type { Logger } from './logger.js';
-export type { WarmupSummary } from './protocol/messages.js';
 export type { LogLevel, Settings, UserConfig, WarmupFunction } from './settings/index.js';
 export { defineConfig } from './settings/resolve.js';
 export type {
@@ -23,6 +30,7 @@ export type {
   WarmupContext,
   WarmupRequest,
   WarmupResponse,
+  WarmupSummary,
   WorkerExitInfo,
   WorkerInfo,
 } from './types.js';

@@ -1,5 +1,10 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
-import type { LogFormat, LogLevel } from './settings/index.js';
+
+/** Log levels, lowest first; a line below the configured level is not written. */
+export type LogLevel = 'debug' | 'info' | 'warning' | 'error' | 'critical';
+
+/** How the error and access logs are written: gunicorn's text, or one JSON object per line. */
+export type LogFormat = 'text' | 'json';
 
 const levelRank: Record<LogLevel, number> = { debug: 10, info: 20, warning: 30, error: 40, critical: 50 };
 

@@ -58,3 +58,18 @@ export interface WarmupContext {
 
 /** A request/response pair, as per-request hooks receive it. */
 export type RequestHook = (worker: WorkerInfo, req: IncomingMessage, res: ServerResponse) => void;
+
+/** One line of the warm-up report a worker sends with `ready`. */
+export interface WarmupSummary {
+  /** Distinct requests (routes and configured requests) warmed. */
+  readonly requests: number;
+  /** Total requests sent. */
+  readonly hits: number;
+  /** Median over requests of the first hit, and of the last hit, in ms. */
+  readonly firstMs: number;
+  readonly lastMs: number;
+  /** Whole warm-up, in ms. */
+  readonly totalMs: number;
+  /** Requests that failed while warmupStrict is off. */
+  readonly failed: number;
+}

@@ -41,9 +41,9 @@ describe('slots', () => {
     const slots = new Slots();
     const [a, b, c] = [slots.add(), slots.add(), slots.add()];
     expect([a.id, b.id, c.id]).toEqual([1, 2, 3]);
-    a.current = { spawnedAt: 5, phase: 'ready' } as WorkerHandle;
-    b.current = { spawnedAt: 1, phase: 'ready' } as WorkerHandle;
-    c.current = { spawnedAt: 9, phase: 'ready' } as WorkerHandle;
+    a.current = { spawnedAt: 5, canTakeConnections: true } as WorkerHandle;
+    b.current = { spawnedAt: 1, canTakeConnections: true } as WorkerHandle;
+    c.current = { spawnedAt: 9, canTakeConnections: true } as WorkerHandle;
     expect(slots.removeOldest().id).toBe(2);
     expect(slots.add().id).toBe(2);
   });
@@ -51,9 +51,9 @@ describe('slots', () => {
   it('scales down a slot that serves nobody (crash-looping or booting) before the oldest serving one', () => {
     const slots = new Slots();
     const [a, b, c] = [slots.add(), slots.add(), slots.add()];
-    a.current = { spawnedAt: 1, phase: 'ready' } as WorkerHandle;
+    a.current = { spawnedAt: 1, canTakeConnections: true } as WorkerHandle;
     b.current = null;
-    c.current = { spawnedAt: 9, phase: 'booting' } as WorkerHandle;
+    c.current = { spawnedAt: 9, canTakeConnections: false, isBooting: true } as WorkerHandle;
     expect(slots.removeOldest().id).toBe(2);
     expect(slots.removeOldest().id).toBe(3);
     expect(slots.removeOldest().id).toBe(1);
@@ -63,7 +63,7 @@ describe('slots', () => {
     const slots = new Slots();
     const slot = slots.add();
     const current = { id: 1 } as WorkerHandle;
-    const next = { id: 1, phase: 'booting' } as WorkerHandle;
+    const next = { id: 1, isBooting: true } as WorkerHandle;
     slot.current = current;
     slot.next = next;
     expect(slots.bootingSuccessors()).toBe(1);

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { TsuError } from '@tsunicorn/core';
+import { isExpressApp as hasExpressShape, TsuError } from '@tsunicorn/core';
 
 /**
  * What the adapter uses of an Express app (4 or 5). Declared here rather than taken from
@@ -26,9 +26,8 @@ export type AppOrFactory = ExpressApp | ExpressAppFactory;
  * if (isExpressApp(mod.default)) listen(mod.default);
  */
 export function isExpressApp(value: unknown): value is ExpressApp {
-  if (typeof value !== 'function') return false;
-  const has = (key: string): boolean => typeof Reflect.get(value, key) === 'function';
-  return has('handle') && has('set') && has('use') && typeof Reflect.get(value, 'settings') === 'object';
+  // The core's predicate: what the CLI detects as Express is what this adapter accepts.
+  return hasExpressShape(value);
 }
 
 /** The app itself, or the one the factory builds; anything else is an app-kind error. */

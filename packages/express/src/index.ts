@@ -4,7 +4,15 @@
  * then takes traffic.
  */
 import { createServer } from 'node:http';
-import { type Adapter, type BuildContext, type ServedApp, serve, trustedProxies, type UserConfig } from '@tsunicorn/core';
+import {
+  type Adapter,
+  type AdapterOptions,
+  type BuildContext,
+  type ServedApp,
+  serve,
+  trustedProxies,
+  type UserConfig,
+} from '@tsunicorn/core';
 import { type AppOrFactory, type ExpressApp, obtainApp } from './app.js';
 import { bodyWarmupRequests } from './body-warmup.js';
 import { type CheckedOptions, checkOptions, type ExpressAdapterOptions, splitListenOptions } from './options.js';
@@ -31,12 +39,14 @@ export type ListenOptions = UserConfig & ExpressAdapterOptions;
 export function createAdapter(
   appOrFactory: AppOrFactory,
   options: ExpressAdapterOptions | Readonly<Record<string, unknown>> = {},
-): Adapter {
+): Adapter<CheckedOptions> {
   checkOptions(options);
   return {
     name: 'express',
-    // `adapterOptions` from the settings apply to listen() too; as a config file, they win.
-    build: (ctx) => buildServedApp(appOrFactory, checkOptions({ ...options, ...ctx.settings.adapterOptions }), ctx),
+    // The core lays the config file's `adapterOptions` over these and checks them once.
+    options: { ...options } as AdapterOptions,
+    checkOptions,
+    build: (ctx) => buildServedApp(appOrFactory, ctx.options, ctx),
   };
 }
 
@@ -55,7 +65,7 @@ export function listen(appOrFactory: AppOrFactory, options: ListenOptions = {}):
   return serve(() => createAdapter(appOrFactory, adapter), settings);
 }
 
-async function buildServedApp(appOrFactory: AppOrFactory, options: CheckedOptions, ctx: BuildContext): Promise<ServedApp> {
+async function buildServedApp(appOrFactory: AppOrFactory, options: CheckedOptions, ctx: BuildContext<CheckedOptions>): Promise<ServedApp> {
   const app = await obtainApp(appOrFactory);
   const trust = trustedProxies(ctx.settings);
   // forwarded-allow-ips decides which peers may set X-Forwarded-*; req.ip and req.protocol follow.
@@ -74,7 +84,7 @@ async function buildServedApp(appOrFactory: AppOrFactory, options: CheckedOption
   };
 }
 
-async function prepareApp(app: ExpressApp, options: CheckedOptions, ctx: BuildContext): Promise<void> {
+async function prepareApp(app: ExpressApp, options: CheckedOptions, ctx: BuildContext<CheckedOptions>): Promise<void> {
   loadViewEngine(app, ctx.log);
   await renderViews(app, options.views);
 }

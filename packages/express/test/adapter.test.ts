@@ -5,7 +5,7 @@ import express from 'express';
 import { describe, expect, it } from 'vitest';
 import { createAdapter, isExpressApp } from '../src/index.js';
 import { splitListenOptions } from '../src/options.js';
-import { build, buildContext, exampleDir, importExample, memoryLogger } from './helpers.js';
+import { build, exampleDir, importExample, memoryLogger } from './helpers.js';
 
 const ejs = createRequire(join(exampleDir, 'package.json'))('ejs') as { cache: { get(key: string): unknown; reset(): void } };
 const pageLocals = { title: 'Warm', items: ['a'], pid: 1 };
@@ -78,10 +78,19 @@ describe('prepare()', () => {
     app.enable('view cache');
     ejs.cache.reset();
     const settings = { adapterOptions: { views: [{ name: 'page', locals: pageLocals }] } };
-    const served = await createAdapter(app, { bodyWarmup: false }).build(buildContext(settings));
+    const served = await build(createAdapter(app, { bodyWarmup: false }), settings);
     await served.prepare?.();
     expect(ejs.cache.get(join(exampleDir, 'views', 'page.ejs'))).toBeTypeOf('function');
     expect(served.warmupRequests?.()).toEqual([]);
+  });
+
+  it('takes the adapterOptions setting over the options given in code (the config file wins)', async () => {
+    const app = express();
+    app.use(express.json());
+    const served = await build(createAdapter(app, { bodyWarmup: true }), { adapterOptions: { bodyWarmup: false } });
+    expect(served.warmupRequests?.()).toEqual([]);
+    const inCode = await build(createAdapter(app, { bodyWarmup: true }));
+    expect(inCode.warmupRequests?.()).not.toEqual([]);
   });
 
   it('fails with a warm-up error that names a view that does not render', async () => {
@@ -96,7 +105,7 @@ describe('prepare()', () => {
     const app = express();
     app.set('view engine', 'no-such-engine');
     const log = memoryLogger();
-    const served = await createAdapter(app).build(buildContext({}, log));
+    const served = await build(createAdapter(app), {}, log);
     await served.prepare?.();
     expect(log.lines).toEqual([expect.stringMatching(/^warning express: could not load the view engine "no-such-engine"/)]);
   });

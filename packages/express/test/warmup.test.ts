@@ -1,7 +1,7 @@
 import { loadSettings, type ServedApp, type UserConfig, type WarmupRequest } from '@tsunicorn/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAdapter } from '../src/index.js';
-import { build, type ExampleStats, exampleDir, importExample, send, serveHandedConnections, warmLikeTheCore } from './helpers.js';
+import { build, type ExampleStats, exampleDir, importExample, send, serveApp, warmApp } from './helpers.js';
 
 const HITS = 3;
 
@@ -27,10 +27,11 @@ describe('the example app served the way a worker serves it', () => {
 
     const configured = await exampleWarmupRequests();
     app = await build(createAdapter(() => createApp()));
-    const answers = await warmLikeTheCore(app, configured, HITS);
-    expect(answers.filter((a) => a.status >= 500)).toEqual([]);
+    // warmupStrict (the default) fails the warm-up on a 5xx or an unexpected status.
+    const summary = await warmApp(app, { warmupRequests: configured, warmupHits: HITS });
+    expect(summary.failed).toBe(0);
 
-    const served = await serveHandedConnections(app);
+    const served = await serveApp(app);
     front = served;
     const first = await send(served.port, { url: '/__stats' });
     const stats = JSON.parse(first.body) as ExampleStats;
@@ -53,18 +54,18 @@ describe('the example app served the way a worker serves it', () => {
     const { createApp } = await importExample();
     const configured = await exampleWarmupRequests();
     app = await build(createAdapter(createApp()));
-    const answers = await warmLikeTheCore(app, configured, 1);
-    const statuses = answers.slice(-configured.length).map((a) => a.status);
-    const expected = configured.map((r) => (typeof r.expectStatus === 'number' ? r.expectStatus : 200));
-    expect(statuses).toEqual(expected);
+    // With warmupStrict (the default), an answer with another status than expected fails the warm-up.
+    const summary = await warmApp(app, { warmupRequests: configured, warmupHits: 1 });
+    expect(summary).toMatchObject({ failed: 0, hits: summary.requests });
+    expect(summary.requests).toBeGreaterThanOrEqual(configured.length);
   });
 
   it('serves handed-over connections after the private listener is closed', async () => {
     const { createApp } = await importExample();
     app = await build(createAdapter(createApp()));
-    await warmLikeTheCore(app, [], 1);
+    await warmApp(app, { warmupHits: 1 });
     expect(app.server.listening).toBe(false);
-    const served = await serveHandedConnections(app);
+    const served = await serveApp(app);
     front = served;
     const answer = await send(served.port, { method: 'POST', url: '/api/users', body: { name: 'Edsger', email: 'ed@example.com' } });
     expect(answer.status).toBe(201);

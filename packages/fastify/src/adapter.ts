@@ -1,4 +1,4 @@
-import type { Adapter, BuildContext, DiscoveredRoute, ServedApp } from '@tsunicorn/core';
+import type { Adapter, AdapterOptions, BuildContext, DiscoveredRoute, ServedApp } from '@tsunicorn/core';
 import { trustedProxies } from '@tsunicorn/core';
 import { type FastifyApp, type FastifyAppOrFactory, obtainApp, servableServer } from './fastify-app.js';
 import { type FastifyAdapterOptions, type ResolvedAdapterOptions, resolveAdapterOptions } from './options.js';
@@ -15,13 +15,16 @@ import { bodyParserProbes } from './warmup.js';
  * import { createAdapter } from '@tsunicorn/fastify';
  * serve(() => createAdapter(() => buildApp()), { workers: 4 });
  */
-export function createAdapter(appOrFactory: FastifyAppOrFactory, options: FastifyAdapterOptions = {}): Adapter {
-  const given = { ...options };
+export function createAdapter(appOrFactory: FastifyAppOrFactory, options: FastifyAdapterOptions = {}): Adapter<ResolvedAdapterOptions> {
+  const given: AdapterOptions = { ...options };
   resolveAdapterOptions(given);
   return {
     name: 'fastify',
-    async build(ctx: BuildContext): Promise<ServedApp> {
-      const resolved = resolveAdapterOptions({ ...ctx.settings.adapterOptions, ...given });
+    // The core lays the config file's `adapterOptions` over these and checks them once.
+    options: given,
+    checkOptions: resolveAdapterOptions,
+    async build(ctx: BuildContext<ResolvedAdapterOptions>): Promise<ServedApp> {
+      const resolved = ctx.options;
       const trustProxy = trustedProxies(ctx.settings);
       const app = await obtainApp(appOrFactory, trustProxy === null ? {} : { trustProxy });
       warnIfTrustProxyFixed(app, trustProxy, ctx);

@@ -1,5 +1,5 @@
 import { Server } from 'node:http';
-import { TsuError } from '@tsunicorn/core';
+import { isFastifyInstance as hasFastifyShape, TsuError } from '@tsunicorn/core';
 
 /**
  * The part of a Fastify instance the adapter uses. It is structural on purpose: an instance
@@ -35,9 +35,8 @@ export type FastifyAppOrFactory = FastifyApp | ((options: FastifyFactoryOptions)
  * isFastifyInstance(() => fastify()); // false: a factory
  */
 export function isFastifyInstance(value: unknown): value is FastifyApp {
-  if (typeof value !== 'object' || value === null || !('server' in value)) return false;
-  const app = value as Record<string, unknown>;
-  return ['ready', 'close', 'inject', 'register', 'printRoutes', 'findRoute'].every((name) => typeof app[name] === 'function');
+  // The core's predicate: what the CLI detects as Fastify is what this adapter accepts.
+  return hasFastifyShape(value);
 }
 
 /**

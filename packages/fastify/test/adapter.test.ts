@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 // @ts-expect-error: the example is plain JavaScript without type declarations.
 import { createApp } from '../../../examples/fastify/app.js';
 import { createAdapter } from '../src/index.js';
-import { Agent, buildContext, closePrivateListener, handOverConnections, listenPrivately, send, waitFor } from './helpers.js';
+import { Agent, buildApp, closePrivateListener, handOverConnections, listenPrivately, send, waitFor } from './helpers.js';
 
 type App = ReturnType<typeof Fastify>;
 interface RouteStats {
@@ -26,7 +26,7 @@ afterEach(async () => {
 /** Builds the example app through the adapter, collecting the lines its store plugin logs. */
 async function buildExample(): Promise<{ served: ServedApp; lines: string[] }> {
   const lines: string[] = [];
-  const served = await createAdapter(() => createApp({ log: (line: string) => lines.push(line) })).build(buildContext());
+  const served = await buildApp(createAdapter(() => createApp({ log: (line: string) => lines.push(line) })));
   cleanups.push(() => served.close());
   return { served, lines };
 }
@@ -61,11 +61,13 @@ async function statsAt(port: number): Promise<Stats> {
 describe('build()', () => {
   it('returns the app ready, on Fastify’s own server, which is not listening', async () => {
     let made: App | undefined;
-    const served = await createAdapter(() => {
-      made = Fastify();
-      made.get('/', async () => 'ok');
-      return made;
-    }).build(buildContext());
+    const served = await buildApp(
+      createAdapter(() => {
+        made = Fastify();
+        made.get('/', async () => 'ok');
+        return made;
+      }),
+    );
     cleanups.push(() => served.close());
     expect(made).toBeDefined();
     expect(served.server).toBe(made?.server);
@@ -88,7 +90,7 @@ describe('build()', () => {
       return app;
     });
     expect(calls).toBe(0);
-    const served = await adapter.build(buildContext());
+    const served = await buildApp(adapter);
     cleanups.push(() => served.close());
     expect(calls).toBe(1);
     expect(served.routes()).toContainEqual({ method: 'GET', path: '/from-plugin' });
@@ -97,7 +99,7 @@ describe('build()', () => {
   it('accepts an app instance given directly', async () => {
     const app = Fastify();
     app.get('/direct', async () => 'ok');
-    const served = await createAdapter(app).build(buildContext());
+    const served = await buildApp(createAdapter(app));
     cleanups.push(() => served.close());
     expect(served.routes()).toContainEqual({ method: 'GET', path: '/direct' });
   });
@@ -109,14 +111,14 @@ describe('build()', () => {
     }
     const app = Fastify({ logger: false }).withTypeProvider<StringsProvider>();
     app.get('/typed', async () => 'ok');
-    const served = await createAdapter(() => app).build(buildContext());
+    const served = await buildApp(createAdapter(() => app));
     cleanups.push(() => served.close());
     expect(served.routes()).toContainEqual({ method: 'GET', path: '/typed' });
   });
 
   it('leaves the server options as the app set them', async () => {
     const app = Fastify({ keepAliveTimeout: 1234, requestTimeout: 5678, connectionTimeout: 9000 });
-    const served = await createAdapter(app).build(buildContext({ keepAlive: 2, requestTimeout: 10 }));
+    const served = await buildApp(createAdapter(app), { keepAlive: 2, requestTimeout: 10 });
     cleanups.push(() => served.close());
     expect(served.server.keepAliveTimeout).toBe(1234);
     expect(served.server.requestTimeout).toBe(5678);
@@ -134,18 +136,14 @@ describe('build()', () => {
     const app = Fastify();
     await app.listen({ port: 0, host: '127.0.0.1' });
     cleanups.push(() => app.close());
-    const error = await createAdapter(app)
-      .build(buildContext())
-      .catch((err: unknown) => err);
+    const error = await buildApp(createAdapter(app)).catch((err: unknown) => err);
     expect(isTsuError(error, 'TSU_ERR_APP_KIND')).toBe(true);
     expect((error as Error).message).toContain('app.listen()');
   });
 
   it('refuses a factory that returns something other than a Fastify app', async () => {
     const factory = (() => ({ listen() {} })) as unknown as () => App;
-    const error = await createAdapter(factory)
-      .build(buildContext())
-      .catch((err: unknown) => err);
+    const error = await buildApp(createAdapter(factory)).catch((err: unknown) => err);
     expect(isTsuError(error, 'TSU_ERR_APP_KIND')).toBe(true);
   });
 
@@ -154,7 +152,7 @@ describe('build()', () => {
     app.register(async () => {
       throw new Error('database unreachable');
     });
-    await expect(createAdapter(app).build(buildContext())).rejects.toThrow('database unreachable');
+    await expect(buildApp(createAdapter(app))).rejects.toThrow('database unreachable');
   });
 });
 
@@ -223,18 +221,24 @@ describe('warm-up requests of the adapter', () => {
   it('are left out where a catch-all route would run a handler', async () => {
     const app = Fastify();
     app.all('/*', async () => 'caught');
-    const served = await createAdapter(app).build(buildContext());
+    const served = await buildApp(createAdapter(app));
     cleanups.push(() => served.close());
     expect(served.warmupRequests?.()).toEqual([]);
   });
 
   it('are turned off by warmupBodyParsers: false, given in code or in the adapterOptions setting', async () => {
-    const inCode = await createAdapter(Fastify(), { warmupBodyParsers: false }).build(buildContext());
+    const inCode = await buildApp(createAdapter(Fastify(), { warmupBodyParsers: false }));
     cleanups.push(() => inCode.close());
     expect(inCode.warmupRequests?.()).toEqual([]);
-    const inSettings = await createAdapter(Fastify()).build(buildContext({ adapterOptions: { warmupBodyParsers: false } }));
+    const inSettings = await buildApp(createAdapter(Fastify()), { adapterOptions: { warmupBodyParsers: false } });
     cleanups.push(() => inSettings.close());
     expect(inSettings.warmupRequests?.()).toEqual([]);
+  });
+
+  it('take the adapterOptions setting over the options given in code (the config file wins)', async () => {
+    const served = await buildApp(createAdapter(Fastify(), { warmupBodyParsers: false }), { adapterOptions: { warmupBodyParsers: true } });
+    cleanups.push(() => served.close());
+    expect(served.warmupRequests?.()).not.toEqual([]);
   });
 });
 
@@ -245,9 +249,7 @@ describe('adapter options', () => {
   });
 
   it('reject an invalid value from the adapterOptions setting when the app is built', async () => {
-    const error = await createAdapter(Fastify())
-      .build(buildContext({ adapterOptions: { warmupBodyParsers: 'yes' } }))
-      .catch((err: unknown) => err);
+    const error = await buildApp(createAdapter(Fastify()), { adapterOptions: { warmupBodyParsers: 'yes' } }).catch((err: unknown) => err);
     expect(isTsuError(error, 'TSU_ERR_INVALID_SETTING')).toBe(true);
   });
 });
@@ -290,7 +292,7 @@ describe('close()', () => {
       await new Promise((resolve) => setTimeout(resolve, 200));
       return { done: true };
     });
-    const served = await createAdapter(app).build(buildContext());
+    const served = await buildApp(createAdapter(app));
     await listenPrivately(served);
     closePrivateListener(served);
     const relay = await handOverConnections(served);

@@ -1,11 +1,15 @@
+/**
+ * A plain HTTP client. Building, listening privately and serving handed-over connections go
+ * through `@tsunicorn/core/testing`, which runs the worker's own sequence.
+ */
 import { Agent, type OutgoingHttpHeaders, request } from 'node:http';
-import { type AddressInfo, createServer, Server as NetServer, type Server } from 'node:net';
-import { type BuildContext, createLogger, loadSettings, type ServedApp, type UserConfig } from '@tsunicorn/core';
 
-/** What a worker hands an adapter's build(), with logging off. */
-export function buildContext(config: UserConfig = {}): BuildContext {
-  return { settings: loadSettings(config), log: createLogger('-', 'critical'), worker: { id: 1, pid: process.pid, generation: 1 } };
-}
+export {
+  buildApp,
+  closePrivateListener,
+  listenPrivately,
+  serveApp as handOverConnections,
+} from '@tsunicorn/core/testing';
 
 export interface Reply {
   readonly status: number;
@@ -44,37 +48,6 @@ export function send(port: number, req: Send): Promise<Reply> {
     outgoing.on('error', reject);
     outgoing.end(body);
   });
-}
-
-/** Listens like the worker does for warm-up: privately, on a loopback port. */
-export async function listenPrivately(app: ServedApp): Promise<number> {
-  await new Promise<void>((resolve, reject) => {
-    app.server.once('error', reject);
-    app.server.listen({ port: 0, host: '127.0.0.1' }, () => {
-      app.server.off('error', reject);
-      resolve();
-    });
-  });
-  return (app.server.address() as AddressInfo).port;
-}
-
-/** Closes only the private listener, as the worker does, keeping Node's connection tracking alive. */
-export function closePrivateListener(app: ServedApp): void {
-  NetServer.prototype.close.call(app.server);
-}
-
-/**
- * Stands in for the tsunicorn master: accepts connections on its own port and hands each
- * socket to the app's server with `emit('connection')`, as the worker does with the sockets
- * the master passes it.
- */
-export async function handOverConnections(app: ServedApp): Promise<{ port: number; close(): Promise<void> }> {
-  const relay: Server = createServer((socket) => app.server.emit('connection', socket));
-  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (relay.address() as AddressInfo).port,
-    close: () => new Promise<void>((resolve) => relay.close(() => resolve())),
-  };
 }
 
 /** Polls `check` until it holds, at most `tries` times; no timing is asserted. */

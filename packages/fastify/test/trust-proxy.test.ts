@@ -1,11 +1,12 @@
+import { memoryLogger, type StartedApp, startApp } from '@tsunicorn/core/testing';
 import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAdapter } from '../src/index.js';
-import { buildContext, closePrivateListener, handOverConnections, listenPrivately, send } from './helpers.js';
+import { send } from './helpers.js';
 
-const closers: (() => Promise<void>)[] = [];
+const started: StartedApp[] = [];
 afterEach(async () => {
-  for (const close of closers.splice(0)) await close();
+  for (const app of started.splice(0)) await app.close();
 });
 
 describe('forwarded-allow-ips on Fastify', () => {
@@ -15,25 +16,19 @@ describe('forwarded-allow-ips on Fastify', () => {
       app.get('/ip', async (request) => ({ ip: request.ip, protocol: request.protocol }));
       return app;
     };
-    const served = await createAdapter(factory).build(buildContext({ forwardedAllowIps: ['127.0.0.1'] }));
-    await listenPrivately(served);
-    closePrivateListener(served);
-    const { port, close } = await handOverConnections(served);
-    closers.push(async () => {
-      await close();
-      await served.close();
-    });
-    const reply = await send(port, { path: '/ip', headers: { 'x-forwarded-for': '203.0.113.9', 'x-forwarded-proto': 'https' } });
+    const running = await startApp(createAdapter(factory), { forwardedAllowIps: ['127.0.0.1'] });
+    started.push(running);
+    const reply = await send(running.port, { path: '/ip', headers: { 'x-forwarded-for': '203.0.113.9', 'x-forwarded-proto': 'https' } });
     expect(JSON.parse(reply.body)).toEqual({ ip: '203.0.113.9', protocol: 'https' });
   });
 
   it('warns, naming the fix, when an instance created without it is given', async () => {
-    const lines: string[] = [];
-    const ctx = buildContext({ forwardedAllowIps: ['127.0.0.1'] });
-    const log = { ...ctx.log, warning: (line: string) => lines.push(line) };
+    const log = memoryLogger();
     const app = Fastify();
-    const served = await createAdapter(app).build({ ...ctx, log });
-    closers.push(() => served.close());
-    expect(lines).toEqual([expect.stringMatching(/forwarded-allow-ips \(\["127\.0\.0\.1"\]\) is not applied.*pass a factory/)]);
+    app.get('/', async () => 'ok');
+    started.push(await startApp(createAdapter(app), { forwardedAllowIps: ['127.0.0.1'] }, log));
+    expect(log.lines.filter((l) => l.startsWith('warning'))).toEqual([
+      expect.stringMatching(/forwarded-allow-ips \(\["127\.0\.0\.1"\]\) is not applied.*pass a factory/),
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
-import type { Adapter, BuildContext, DiscoveredRoute, ServedApp, WarmupRequest } from '@tsunicorn/core';
+import type { Adapter, AdapterOptions, BuildContext, DiscoveredRoute, ServedApp, WarmupRequest } from '@tsunicorn/core';
 import { trustedProxies } from '@tsunicorn/core';
 import { checkAppSource, type NestAppSource, obtainApp } from './app-source.js';
 import { loadLazyModules } from './lazy-modules.js';
@@ -26,13 +26,19 @@ import { validationWarmupRequests } from './validation-warmup.js';
  *
  * serve(() => createAdapter(AppModule, { platform: 'fastify' }), { workers: 4 });
  */
-export function createAdapter(source: NestAppSource, options: NestAdapterOptions = {}): Adapter {
+export function createAdapter(source: NestAppSource, options: NestAdapterOptions = {}): Adapter<NestAdapterOptions> {
   checkAppSource(source);
   const checked = checkAdapterOptions(options);
-  return { name: 'nest', build: (ctx) => buildApp(source, checked, ctx) };
+  return {
+    name: 'nest',
+    // The core lays the config file's `adapterOptions` over these and checks them once.
+    options: { ...checked } as AdapterOptions,
+    checkOptions: checkAdapterOptions,
+    build: (ctx) => buildApp(source, ctx.options, ctx),
+  };
 }
 
-async function buildApp(source: NestAppSource, options: NestAdapterOptions, ctx: BuildContext): Promise<ServedApp> {
+async function buildApp(source: NestAppSource, options: NestAdapterOptions, ctx: BuildContext<NestAdapterOptions>): Promise<ServedApp> {
   const trust = trustedProxies(ctx.settings);
   const app = await obtainApp(source, options, trust);
   if (applyTrustProxy(app, trust) === 'fixed-by-fastify') ctx.log.warning(FASTIFY_TRUST_PROXY);
@@ -49,7 +55,7 @@ async function buildApp(source: NestAppSource, options: NestAdapterOptions, ctx:
   return describeApp(app, options, ctx);
 }
 
-function describeApp(app: INestApplication, options: NestAdapterOptions, ctx: BuildContext): ServedApp {
+function describeApp(app: INestApplication, options: NestAdapterOptions, ctx: BuildContext<NestAdapterOptions>): ServedApp {
   const routes = discoverRoutesOrNone(app, ctx);
   const server: Server = app.getHttpServer();
   const validation = options.warmupValidation === false ? [] : validationWarmupRequests(app, routes);

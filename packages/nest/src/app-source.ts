@@ -1,7 +1,6 @@
 import type { INestApplication, Type } from '@nestjs/common';
-import { MODULE_METADATA } from '@nestjs/common/constants.js';
 import { NestFactory } from '@nestjs/core';
-import { TsuError } from '@tsunicorn/core';
+import { isNestApplication as hasNestAppShape, isNestModuleClass as hasNestModuleShape, TsuError } from '@tsunicorn/core';
 import type { NestAdapterOptions } from './options.js';
 import { createHttpAdapter } from './platform.js';
 
@@ -16,17 +15,13 @@ export type NestAppSource = Type<unknown> | INestApplication | NestAppFactory;
  * a class with none is taken for a module too: a factory is a function, not a class.
  */
 export function isNestModuleClass(value: unknown): value is Type<unknown> {
-  if (typeof value !== 'function') return false;
-  const keys = Object.values(MODULE_METADATA);
-  if (keys.some((key) => Reflect.hasOwnMetadata(key, value))) return true;
-  return /^class[\s{]/.test(Function.prototype.toString.call(value));
+  // The core's predicate: what the CLI detects as a Nest module is what this adapter accepts.
+  return hasNestModuleShape(value);
 }
 
-/** Whether a value is a Nest HTTP application, recognised by shape. */
+/** Whether a value is a Nest HTTP application, recognised by shape (the core's predicate). */
 export function isNestApplication(value: unknown): value is INestApplication {
-  if (typeof value !== 'object' || value === null) return false;
-  const has = (key: string): boolean => typeof Reflect.get(value, key) === 'function';
-  return has('getHttpServer') && has('getHttpAdapter') && has('init') && has('close');
+  return hasNestAppShape(value);
 }
 
 /** Rejects, where the source enters, what can never become an app. */

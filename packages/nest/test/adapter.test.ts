@@ -7,7 +7,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { ServedApp } from '@tsunicorn/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdapter, type NestAdapterOptions, type NestAppSource } from '../src/index.js';
-import { buildContext, closeListener, getJson, handOver, listenPrivately, send } from './helpers.js';
+import { buildApp, closeListener, getJson, handOver, listenPrivately, send } from './helpers.js';
 
 const dist = new URL('../../../examples/nest/dist/', import.meta.url);
 if (!existsSync(new URL('app.js', dist))) throw new Error('examples/nest/dist is missing: run `pnpm build` (tsc -b) first');
@@ -65,7 +65,7 @@ describe.each(setups)('the Nest adapter on $name', (setup) => {
   let closed = false;
 
   beforeAll(async () => {
-    served = await setup.adapter((app) => (nest = app)).build(buildContext);
+    served = await buildApp(setup.adapter((app) => (nest = app)));
     listeningAfterBuild = served.server.listening;
     port = await listenPrivately(served);
   });
@@ -188,7 +188,7 @@ describe.each(setups)('the Nest adapter on $name', (setup) => {
 
 describe('the Nest adapter given the bare module class', () => {
   it('discovers the routes without prefix or versions and proposes no validation warm-up when no ValidationPipe is set', async () => {
-    const served = await createAdapter(AppModule, { logger: false }).build(buildContext);
+    const served = await buildApp(createAdapter(AppModule, { logger: false }));
     try {
       const routes = served.routes().map((r) => `${r.method} ${r.path}`);
       expect(routes).toEqual(expect.arrayContaining(['GET /', 'GET /users', 'POST /users', 'GET /catalog/products', 'GET /__stats']));
@@ -200,7 +200,7 @@ describe('the Nest adapter given the bare module class', () => {
   });
 
   it('leaves the platform’s timeouts to Fastify', async () => {
-    const served = await createAdapter(AppModule, { platform: 'fastify', logger: false }).build(buildContext);
+    const served = await buildApp(createAdapter(AppModule, { platform: 'fastify', logger: false }));
     try {
       expect(served.ownsServerTimeouts).toBe(true);
       expect(served.server.listening).toBe(false);
@@ -210,7 +210,16 @@ describe('the Nest adapter given the bare module class', () => {
   });
 
   it('skips the validation warm-up when warmupValidation is false', async () => {
-    const served = await createAdapter(createApp, { warmupValidation: false }).build(buildContext);
+    const served = await buildApp(createAdapter(createApp, { warmupValidation: false }));
+    try {
+      expect(served.warmupRequests?.()).toEqual([]);
+    } finally {
+      await served.close();
+    }
+  });
+
+  it('takes the adapterOptions setting over the options given in code (the config file wins)', async () => {
+    const served = await buildApp(createAdapter(createApp, { warmupValidation: true }), { adapterOptions: { warmupValidation: false } });
     try {
       expect(served.warmupRequests?.()).toEqual([]);
     } finally {

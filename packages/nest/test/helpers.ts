@@ -1,45 +1,19 @@
 /**
- * Runs a built app the way the core's worker does: listen privately on loopback, send real
- * HTTP, close only the listener, then serve connections handed over from another socket.
+ * A plain HTTP client. Building, listening privately and serving handed-over connections go
+ * through `@tsunicorn/core/testing`, which runs the worker's own sequence.
  */
 import { request } from 'node:http';
-import { type AddressInfo, createServer, Server as NetServer, type Socket } from 'node:net';
-import type { BuildContext, ServedApp } from '@tsunicorn/core';
-import { createLogger, loadSettings } from '@tsunicorn/core';
+
+export {
+  buildApp,
+  closePrivateListener as closeListener,
+  listenPrivately,
+  serveApp as handOver,
+} from '@tsunicorn/core/testing';
 
 export interface Reply {
   readonly status: number;
   readonly body: string;
-}
-
-export const buildContext: BuildContext = {
-  settings: loadSettings(),
-  log: createLogger('-', 'error'),
-  worker: { id: 1, pid: process.pid, generation: 1 },
-};
-
-/** `server.listen(0, '127.0.0.1')`, resolved with the port. */
-export async function listenPrivately(served: ServedApp): Promise<number> {
-  await new Promise<void>((resolve, reject) => {
-    served.server.once('error', reject);
-    served.server.listen(0, '127.0.0.1', () => resolve());
-  });
-  return (served.server.address() as AddressInfo).port;
-}
-
-/** Closes only the listening socket, as the worker does: Node's connection tracking stays. */
-export function closeListener(served: ServedApp): void {
-  NetServer.prototype.close.call(served.server);
-}
-
-/** A socket whose connections are handed to the app's server, as the master's are. */
-export async function handOver(served: ServedApp): Promise<{ port: number; close(): Promise<void> }> {
-  const relay = createServer((socket: Socket) => served.server.emit('connection', socket));
-  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (relay.address() as AddressInfo).port,
-    close: () => new Promise<void>((resolve) => relay.close(() => resolve())),
-  };
 }
 
 /** One request on a fresh connection that closes after the response. */

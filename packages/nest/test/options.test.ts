@@ -38,8 +38,8 @@ describe('app source', () => {
   });
 
   it('rejects a factory that returns something other than a Nest app', async () => {
-    const { buildContext } = await import('./helpers.js');
-    await expect(createAdapter(async () => ({}) as never).build(buildContext)).rejects.toMatchObject({ code: 'TSU_ERR_APP_KIND' });
+    const { buildApp } = await import('./helpers.js');
+    await expect(buildApp(createAdapter(async () => ({}) as never))).rejects.toMatchObject({ code: 'TSU_ERR_APP_KIND' });
   });
 
   it('takes an undecorated class for a module class, not a factory', async () => {

@@ -128,6 +128,7 @@ const routes = {
     res.end(JSON.stringify({ dropped: state.dropped }));
   },
   'GET /lifecycle': (_req, res) => res.end(JSON.stringify({ closed: state.closed })),
+  'GET /address': (_req, res) => res.end(JSON.stringify({ listening: server.listening, address: server.address() })),
   'GET /connections': (req, res) => {
     req.socket.server.getConnections((err, open) => {
       res.end(JSON.stringify({ seenByListener: state.connections > 0, open: err ? String(err) : open }));

@@ -11,11 +11,20 @@ export interface DiscoveredRoute {
   readonly path: string;
 }
 
+/** Adapter options as the core hands them over: merged and checked (see `Adapter.checkOptions`). */
+export type AdapterOptions = Readonly<Record<string, unknown>>;
+
 /** Handed to an adapter's `build()`. */
-export interface BuildContext {
+export interface BuildContext<Options = unknown> {
   readonly settings: Settings;
   readonly log: Logger;
   readonly worker: WorkerInfo;
+  /**
+   * The adapter's options: those given in code (`Adapter.options`) with the config file's
+   * `adapterOptions` over them key by key (the config file wins), checked once by
+   * `Adapter.checkOptions`.
+   */
+  readonly options: Options;
 }
 
 /**
@@ -51,10 +60,26 @@ export interface ServedApp {
  * Teaches the core one framework: how to build its app. An adapter imports only the core's
  * public API and the framework's types.
  */
-export interface Adapter {
+export interface Adapter<Options = unknown> {
   /** Short name for logs: 'express', 'fastify', 'nest', 'node'. */
   readonly name: string;
-  build(ctx: BuildContext): Promise<ServedApp>;
+  /** Options given in code (`createAdapter`'s second argument, `listen()`'s adapter part). */
+  readonly options?: AdapterOptions;
+  /**
+   * Checks the merged options and fills in defaults; throws (any error, or a TsuError) with a
+   * message naming the bad key. The core reports it as an invalid `adapterOptions` setting.
+   */
+  checkOptions?(options: AdapterOptions): Options;
+  build(ctx: BuildContext<Options>): Promise<ServedApp>;
+}
+
+/**
+ * What an adapter package exports for the CLI: `tsunicorn app.js` imports the package that
+ * matches the app's framework and calls `createAdapter(app)`. `app` is the exported value,
+ * or a function returning the built app when the module exported a factory.
+ */
+export interface AdapterPackage {
+  createAdapter(app: unknown, options?: AdapterOptions): Adapter;
 }
 
 /** Whether a path has parameters (`:id`, `*`, `{id}`), which discovery cannot fill in. */

@@ -3,14 +3,10 @@ import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describeError, TsuError } from '../errors.js';
 import { loadUserModule } from '../user-module.js';
-import type { Adapter } from './contract.js';
+import type { Adapter, AdapterPackage } from './contract.js';
 import { detectFramework, type Framework } from './detect.js';
 import { nodeAdapter } from './node.js';
-
-/** An adapter package's entry, as the CLI uses it. */
-interface AdapterModule {
-  createAdapter(app: unknown, options?: Record<string, unknown>): Adapter;
-}
+import { resolveAdapterOptions } from './options.js';
 
 const adapterPackages: Record<'express' | 'fastify' | 'nest', string> = {
   express: '@tsunicorn/express',
@@ -58,21 +54,15 @@ export async function importApp(spec: string, cwd: string): Promise<{ value: unk
  * called inside the adapter's build(), so an error it throws is a boot failure (exit code 3),
  * not a failure to load the app (exit code 4).
  */
-export function adapterFor(value: unknown, appPath: string, label: string, options: Readonly<Record<string, unknown>>): Promise<Adapter> {
+export function adapterFor(value: unknown, appPath: string, label: string): Promise<Adapter> {
   const kind = detectFramework(value);
   if (kind === null && typeof value === 'function' && value.length === 0) {
-    return Promise.resolve(factoryAdapter(value as () => unknown, appPath, label, options));
+    return Promise.resolve(factoryAdapter(value as () => unknown, appPath, label));
   }
-  return adapterForKind(kind, value, appPath, label, options);
+  return adapterForKind(kind, value, appPath, label);
 }
 
-async function adapterForKind(
-  kind: Framework | null,
-  app: unknown,
-  appPath: string,
-  label: string,
-  options: Readonly<Record<string, unknown>>,
-): Promise<Adapter> {
+async function adapterForKind(kind: Framework | null, app: unknown, appPath: string, label: string): Promise<Adapter> {
   if (kind === null) {
     throw new TsuError(
       'TSU_ERR_APP_KIND',
@@ -81,24 +71,25 @@ async function adapterForKind(
   }
   if (kind === 'node-listener' || kind === 'node-server') return nodeAdapter(app as Parameters<typeof nodeAdapter>[0]);
   const mod = await importAdapterPackage(kind, appPath);
-  return mod.createAdapter(app, { ...options });
+  // The config file's adapterOptions reach the adapter as ctx.options (adapter/options.ts).
+  return mod.createAdapter(app);
 }
 
 /** Defers a factory to build time, then hands what it returned to the matching adapter. */
-function factoryAdapter(factory: () => unknown, appPath: string, label: string, options: Readonly<Record<string, unknown>>): Adapter {
+function factoryAdapter(factory: () => unknown, appPath: string, label: string): Adapter {
   return {
     name: 'factory',
     async build(ctx) {
       const built = await factory();
       const kind = detectFramework(built);
       const app = kind === 'express' || kind === 'fastify' || kind === 'nest' ? () => built : built;
-      const adapter = await adapterForKind(kind, app, appPath, `${label}()`, options);
-      return adapter.build(ctx);
+      const adapter = await adapterForKind(kind, app, appPath, `${label}()`);
+      return adapter.build({ ...ctx, options: resolveAdapterOptions(adapter, ctx.settings) });
     },
   };
 }
 
-async function importAdapterPackage(kind: Exclude<Framework, 'node-listener' | 'node-server'>, appPath: string): Promise<AdapterModule> {
+async function importAdapterPackage(kind: Exclude<Framework, 'node-listener' | 'node-server'>, appPath: string): Promise<AdapterPackage> {
   const name = adapterPackages[kind];
   const resolved = resolveFrom(name, dirname(appPath)) ?? resolveFrom(name, dirname(new URL(import.meta.url).pathname));
   if (resolved === null) {
@@ -107,7 +98,7 @@ async function importAdapterPackage(kind: Exclude<Framework, 'node-listener' | '
       `the app is a ${kind} app, but ${name} is not installed: run "npm i ${name}" in the app's package`,
     );
   }
-  return (await import(pathToFileURL(resolved).href)) as AdapterModule;
+  return (await import(pathToFileURL(resolved).href)) as AdapterPackage;
 }
 
 function resolveFrom(name: string, dir: string): string | null {

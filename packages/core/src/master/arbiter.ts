@@ -4,13 +4,15 @@
  * and exits update the record of each worker and wake the loop.
  */
 import type { ChildProcess } from 'node:child_process';
-import type { Socket } from 'node:net';
-import { describeError, ExitCode, type ExitCodeValue } from '../errors.js';
+import { readFileSync } from 'node:fs';
+import { describeError, ExitCode, type ExitCodeValue, TsuError } from '../errors.js';
+import type { ListeningHandle } from '../handles.js';
 import { runIsolatedHooks } from '../hooks.js';
 import type { Logger } from '../logger.js';
-import { DRAIN_SPREAD_MS, parseWorkerMessage, sendToWorker, type WorkerMessage } from '../protocol/messages.js';
+import { parseWorkerMessage, sendToWorker, type WarmupSummary, type WorkerMessage } from '../protocol/messages.js';
 import type { Settings } from '../settings/index.js';
 import type { MasterInfo, WorkerExitInfo } from '../types.js';
+import { Dispatcher } from './dispatcher.js';
 import { Listeners } from './listeners.js';
 import { Operations } from './operations.js';
 import { Reload } from './reload.js';
@@ -18,7 +20,7 @@ import type { ActionResult, ServerControls, ServerStatus } from './server-status
 import { type Slot, Slots } from './slots.js';
 import { spawnWorker, type WorkerCommand } from './spawn.js';
 import { startNewMaster } from './upgrade.js';
-import type { WorkerHandle } from './worker-handle.js';
+import { DRAIN_SPREAD_MS, type WorkerHandle } from './worker-handle.js';
 
 /** Signals the master handles, and what each does. docs/signals.md documents them. */
 const signalActions = {
@@ -33,7 +35,18 @@ const signalActions = {
   SIGWINCH: (a: Arbiter) => a.windDown(),
 } as const satisfies Record<string, (a: Arbiter) => unknown>;
 
-type HandledSignal = keyof typeof signalActions;
+/** A signal the master handles. */
+export type HandledSignal = keyof typeof signalActions;
+
+/** A signal's action, or a `tsunicorn ctl` command's: queued and run one at a time. */
+interface QueuedAction {
+  /** For the log: "signal: hup", "ctl reload". */
+  readonly name: string;
+  readonly run: (a: Arbiter) => unknown;
+}
+
+/** Starts one worker process and returns the master's record of it. */
+export type SpawnProcess = (settings: Settings, id: number, generation: number, onChange: (worker: WorkerHandle) => void) => WorkerHandle;
 
 export interface ArbiterOptions {
   readonly settings: Settings;
@@ -41,6 +54,10 @@ export interface ArbiterOptions {
   readonly log: Logger;
   /** Re-reads the config for a reload; throws when the new config is invalid. */
   readonly rereadSettings: () => Promise<Settings>;
+  /** Starts a worker; `spawnWorker` unless given (unit tests give fake processes). */
+  readonly spawn?: SpawnProcess;
+  /** Whether `run()` listens to process signals; unit tests call `signal()` instead. */
+  readonly installSignals?: boolean;
 }
 
 type State = 'starting' | 'running' | 'stopping';
@@ -53,9 +70,9 @@ export class Arbiter implements ServerControls {
   private target: number;
   private readonly slots = new Slots();
   private readonly workers = new Set<WorkerHandle>();
-  private readonly queue: HandledSignal[] = [];
+  private readonly queue: QueuedAction[] = [];
   private readonly listeners: Listeners;
-  private rrCursor = 0;
+  private readonly dispatcher = new Dispatcher<WorkerHandle>();
   private reloading: Reload | null = null;
   private exitCode: ExitCodeValue = ExitCode.OK;
   private done!: (code: ExitCodeValue) => void;
@@ -65,18 +82,22 @@ export class Arbiter implements ServerControls {
   private stopRequested = false;
   /** WINCH handed serving to a new master: this one only waits for TERM. */
   private woundDown = false;
-  private ready: WorkerHandle[] | null = null;
+  /** Boot-failure reports already logged in full, with the worker that reported each. */
+  private readonly bootFailureReports = new Map<string, number>();
+  /** A signal's action is running: the next waits for it. */
+  private handlingSignal = false;
+  private shutdownTimer: NodeJS.Timeout | null = null;
+  private readonly spawnProcess: SpawnProcess;
   private readonly startedAt = Date.now();
   /** Admin listener, control socket, systemd: idle unless configured. */
   private readonly ops: Operations;
-  /** Boot-failure reports already logged in full, with the worker that reported each. */
-  private readonly bootFailureReports = new Map<string, number>();
 
   constructor(private readonly options: ArbiterOptions) {
     this.settings = options.settings;
     this.log = options.log;
     this.target = options.settings.workers;
-    this.listeners = new Listeners((socket) => this.dispatch(socket));
+    this.listeners = new Listeners((connection) => this.dispatcher.accept(connection));
+    this.spawnProcess = options.spawn ?? ((...args) => spawnWorker(options.command, ...args));
     this.ops = new Operations(this, () => this.settings, this.log);
   }
 
@@ -84,13 +105,21 @@ export class Arbiter implements ServerControls {
   async run(): Promise<ExitCodeValue> {
     const finished = new Promise<ExitCodeValue>((resolve) => (this.done = resolve));
     await this.hook('onStarting', this.settings.onStarting);
-    await this.listeners.bind(this.settings.bind, this.settings.backlog);
+    this.dispatcher.configure(this.settings.backlog, this.settings.balance);
+    if (this.settings.dispatch === 'reuseport') checkReusePortSupport();
+    await this.listeners.bind(this.settings.bind, this.settings.backlog, this.settings.dispatch === 'reuseport');
+    if (this.settings.dispatch === 'reuseport') warnAboutReusePortQueues(this.log);
     this.log.info(`Listening at: ${this.listeners.describe()} (${process.pid})`);
     await this.ops.start();
-    this.installSignals();
+    if (this.options.installSignals !== false) this.installSignals();
     this.timer = setInterval(() => this.tick(), 250);
     this.tick();
     return finished;
+  }
+
+  /** What hooks see of the master. */
+  get info(): MasterInfo {
+    return { pid: process.pid, settings: this.settings, readyWorkers: this.dispatcher.readyCount };
   }
 
   /** The master and its workers now, for `ctl status`, /readyz and /metrics. */
@@ -104,60 +133,75 @@ export class Arbiter implements ServerControls {
       woundDown: this.woundDown,
       reloading: this.reloading !== null,
       target: this.target,
-      waitingConnections: this.listeners.waitingCount,
+      waitingConnections: this.dispatcher.waitingCount,
       uptimeMs: now - this.startedAt,
       workers: [...this.workers].map((w) => this.ops.describe(w, now)).sort((a, b) => a.slot - b.slot || a.generation - b.generation),
     };
   }
 
-  /** What hooks see of the master. */
-  get info(): MasterInfo {
-    return { pid: process.pid, settings: this.settings, readyWorkers: this.readyWorkers().length };
+  /** Where a signal goes: it is queued, and handled after the ones before it. */
+  signal(signal: HandledSignal): void {
+    this.enqueue({ name: `signal: ${signal.slice(3).toLowerCase()}`, run: signalActions[signal] });
+  }
+
+  private enqueue(action: QueuedAction): void {
+    this.queue.push(action);
+    void this.handleSignals();
+  }
+
+  /** Runs a `ctl` command in the signal queue (one action at a time) and resolves with its result. */
+  private perform<T>(name: string, run: () => T | Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.enqueue({
+        name,
+        run: async () => {
+          try {
+            resolve(await run());
+          } catch (err) {
+            reject(err);
+            throw err;
+          }
+        },
+      });
+    });
+  }
+
+  /** Resolves once every queued signal has been handled. */
+  async settled(): Promise<void> {
+    while (this.handlingSignal || this.queue.length > 0) await new Promise((r) => setImmediate(r));
   }
 
   private installSignals(): void {
-    for (const signal of Object.keys(signalActions) as HandledSignal[]) {
-      process.on(signal, () => {
-        this.queue.push(signal);
-        this.tick();
-      });
-    }
-  }
-
-  /** One turn of the loop: handle queued signals, then housekeeping in a fixed order. */
-  private tick(): void {
-    for (let signal = this.queue.shift(); signal; signal = this.queue.shift()) {
-      this.log.info(`Handling signal: ${signal.slice(3).toLowerCase()}`);
-      void signalActions[signal](this);
-    }
-    if (this.state === 'stopping') return;
-    this.murderWorkers();
-    this.manageWorkers();
-  }
-
-  // ── connections ────────────────────────────────────────────────────────────────────
-
-  /** Round-robin over ready workers. */
-  private dispatch(socket: Socket): boolean {
-    const ready = this.readyWorkers();
-    for (let tries = 0; tries < ready.length; tries++) {
-      const worker = ready[this.rrCursor++ % ready.length]!;
-      if (worker.sendConnection(socket)) return true;
-    }
-    return false;
+    for (const signal of Object.keys(signalActions) as HandledSignal[]) process.on(signal, () => this.signal(signal));
   }
 
   /**
-   * Ready workers, rebuilt only when a worker's phase changes: dispatch runs per connection.
-   * Workers due for replacement come last, and get connections only when no other worker is
-   * ready, so that during a reload a connection moves once, to the new generation.
+   * Drains the signal queue, one action at a time: each runs to completion (awaited) before
+   * the next starts, then the loop does its housekeeping.
    */
-  private readyWorkers(): WorkerHandle[] {
-    if (this.ready) return this.ready;
-    const ready = [...this.workers].filter((w) => w.phase === 'ready' && w.ending === null);
-    const staying = ready.filter((w) => w.retireReason === null);
-    this.ready = staying.length > 0 ? staying : ready;
-    return this.ready;
+  private async handleSignals(): Promise<void> {
+    if (this.handlingSignal) return;
+    this.handlingSignal = true;
+    try {
+      for (let action = this.queue.shift(); action; action = this.queue.shift()) {
+        this.log.info(`Handling ${action.name}`);
+        try {
+          await action.run(this);
+        } catch (err) {
+          this.log.error(`Handling ${action.name} failed: ${describeError(err).stack}`);
+        }
+        this.tick();
+      }
+    } finally {
+      this.handlingSignal = false;
+    }
+  }
+
+  /** One turn of the loop: housekeeping in a fixed order. */
+  private tick(): void {
+    if (this.state === 'stopping') return;
+    this.murderWorkers();
+    this.manageWorkers();
   }
 
   // ── housekeeping ───────────────────────────────────────────────────────────────────
@@ -165,16 +209,16 @@ export class Arbiter implements ServerControls {
   /** Aborts workers that take too long to boot and kills hung ones, logging where they hung. */
   private murderWorkers(): void {
     const now = Date.now();
+    const limits = { bootMs: this.settings.bootTimeout * 1000, silentMs: this.settings.timeout * 1000 };
     for (const worker of this.workers) {
-      // A draining worker is checked too: a hung one is killed with its stack logged.
-      if (worker.ending !== null && worker.ending !== 'retired') continue;
-      if (worker.phase === 'booting' && worker.ending === null && now - worker.spawnedAt > this.settings.bootTimeout * 1000) {
+      const deadline = worker.deadline(limits);
+      if (!deadline || now <= deadline.at) continue;
+      if (deadline.missed === 'hung') this.killHung(worker, now - worker.lastSeen);
+      else {
         this.log.error(
           `Worker ${worker.id} (pid: ${worker.pid}) did not boot within ${this.settings.bootTimeout}s (boot-timeout); aborting it`,
         );
         worker.abort();
-      } else if (worker.phase !== 'booting' && this.settings.timeout > 0 && now - worker.lastSeen > this.settings.timeout * 1000) {
-        this.killHung(worker, now - worker.lastSeen);
       }
     }
   }
@@ -185,12 +229,14 @@ export class Arbiter implements ServerControls {
       `WORKER TIMEOUT: worker ${worker.id} (pid: ${worker.pid}) event loop silent for ${(silentMs / 1000).toFixed(1)}s (timeout ${this.settings.timeout}s), ${where}`,
     );
     worker.kill('hung');
-    this.ready = null;
+    this.ops.killedHung(worker);
   }
 
   /** Restores the worker count and starts the replacements that are due. */
   private manageWorkers(): void {
     this.resizeSlots();
+    // Old workers still booting when the reload began are marked once they are ready.
+    this.reloading?.markOld(this.slots);
     // Scaling down can remove the last worker a reload waited for.
     this.checkReloaded();
     const now = Date.now();
@@ -200,7 +246,7 @@ export class Arbiter implements ServerControls {
     let booting = this.slots.bootingSuccessors();
     for (const slot of this.slots) {
       if (booting >= this.settings.reloadConcurrency) break;
-      if (slot.current?.phase === 'ready' && slot.current.retireReason && !slot.next && !slot.spawning && now >= slot.backoffUntil) {
+      if (slot.current?.isDueForReplacement && !slot.next && !slot.spawning && now >= slot.backoffUntil) {
         this.spawn(slot, 'next');
         booting++;
       }
@@ -211,9 +257,17 @@ export class Arbiter implements ServerControls {
     while (this.slots.size < this.target) this.slots.add();
     while (this.slots.size > this.target) {
       const slot = this.slots.removeOldest();
-      slot.next?.kill('retired');
+      slot.next?.kill('discarded');
       if (slot.current) this.retire(slot.current, this.target === 0 ? 'the new master serves (WINCH)' : 'scaled down (TTOU)');
     }
+  }
+
+  /**
+   * The settings a worker gets: the master's, with `bind` as it was bound (the ports the
+   * kernel chose for port 0), which the worker's server reports as its address.
+   */
+  private workerSettings(): Settings {
+    return Object.freeze({ ...this.settings, bind: this.listeners.addresses() });
   }
 
   private spawn(slot: Slot, role: 'current' | 'next'): void {
@@ -223,33 +277,35 @@ export class Arbiter implements ServerControls {
       slot.spawning = null;
       if (this.state === 'stopping' || !this.slots.has(slot)) return;
       // A reload aborted while preFork ran: the worker to replace is no longer due.
-      if (generation !== this.generation || (role === 'next' && !slot.current?.retireReason)) return this.tick();
-      const worker = spawnWorker(this.options.command, this.settings, slot.id, generation);
+      if (generation !== this.generation || (role === 'next' && !slot.current?.isDueForReplacement)) return this.tick();
+      const worker = this.spawnProcess(this.workerSettings(), slot.id, generation, (w) => this.dispatcher.workerChanged(w));
       slot[role] = worker;
       this.workers.add(worker);
       this.log.info(`Booting worker with pid: ${worker.pid} (worker ${slot.id}, gen ${generation})`);
-      worker.child.on('message', (raw) => this.onMessage(worker, parseWorkerMessage(raw)));
+      worker.child.on('message', (raw, handle) => this.onMessage(worker, parseWorkerMessage(raw), handle as ListeningHandle | undefined));
       worker.child.once('exit', (code, signal) => this.reap(worker, code, signal));
     });
   }
 
   // ── worker events ──────────────────────────────────────────────────────────────────
 
-  private onMessage(worker: WorkerHandle, message: WorkerMessage | null): void {
+  private onMessage(worker: WorkerHandle, message: WorkerMessage | null, handle?: ListeningHandle): void {
     if (!message) return;
     worker.lastSeen = Date.now();
     switch (message.tsu) {
       case 'heartbeat':
-        worker.requests = message.requests;
+        worker.checkIn(message.requests, message.busy);
         this.ops.heartbeat(worker, message.rss, message.stats);
         return;
       case 'ready':
         return this.onReady(worker, message.warmup);
       case 'retire':
-        worker.retireReason ??= message.reason;
+        worker.markForReplacement(message.reason);
         this.ops.retireAsked(worker, message.kind);
-        this.ready = null;
         return this.tick();
+      case 'listener':
+        if (handle) this.listeners.park(message.index, handle);
+        return;
       case 'boot-failed':
         worker.bootFailure = { appLoad: message.appLoad, message: message.message, stack: message.stack };
         return this.reportBootFailure(worker, message.stack);
@@ -275,23 +331,33 @@ export class Arbiter implements ServerControls {
     this.log.error(`Worker ${worker.id} (pid: ${worker.pid}) failed to boot: ${report}`);
   }
 
-  private onReady(worker: WorkerHandle, warmup: WorkerHandle['warmup']): void {
-    if (worker.ending || this.state === 'stopping') return;
-    worker.phase = 'ready';
-    this.ready = null;
-    worker.readyAt = Date.now();
-    worker.warmup = warmup;
-    const w = warmup!;
+  private onReady(worker: WorkerHandle, warmup: WarmupSummary): void {
+    if (this.state === 'stopping' || !worker.becomeReady(warmup)) return;
+    const w = warmup;
     this.log.info(
       `Worker ${worker.id} (pid: ${worker.pid}, gen ${worker.generation}) ready in ${worker.readyAt - worker.spawnedAt} ms; ` +
         `warm-up ${w.requests} requests, ${w.hits} hits, first ${w.firstMs} ms, last ${w.lastMs} ms`,
     );
+    this.openListeners(worker);
     const slot = this.slots.of(worker);
     if (slot?.next === worker) this.promote(slot);
-    this.listeners.flush();
     this.checkStarted();
     this.checkReloaded();
     this.tick();
+  }
+
+  /**
+   * With `dispatch: shared` a warm worker gets the listening sockets to accept on (the first
+   * also hands a copy back for the master to keep unpolled); with `reuseport` it binds its own.
+   */
+  private openListeners(worker: WorkerHandle): void {
+    const { dispatch } = this.settings;
+    if (dispatch === 'reuseport') sendToWorker(worker.child, { tsu: 'listen-own', addresses: this.listeners.addresses() });
+    if (dispatch !== 'shared') return;
+    for (let index = 0; index < this.listeners.count; index++) {
+      const handle = this.listeners.handle(index);
+      if (handle) sendToWorker(worker.child, { tsu: 'listen', index, giveBack: this.listeners.polls(index) }, handle);
+    }
   }
 
   /** A successor is warm: it takes the slot and its predecessor drains. Replace, then retire. */
@@ -299,24 +365,22 @@ export class Arbiter implements ServerControls {
     const old = slot.current;
     slot.current = slot.next;
     slot.next = null;
-    if (old) this.retire(old, old.retireReason ?? 'replaced');
+    if (old) this.retire(old, old.replacementReason ?? 'replaced');
   }
 
   private retire(worker: WorkerHandle, reason: string): void {
     this.log.info(`Retiring worker ${worker.id} (pid: ${worker.pid}, gen ${worker.generation}): ${reason}`);
     // Its clients move to the other workers: spread their reconnections (see DRAIN_SPREAD_MS).
     worker.drain(reason, this.settings.gracefulTimeout * 1000, DRAIN_SPREAD_MS);
-    this.ready = null;
   }
 
   private reap(worker: WorkerHandle, code: number | null, signal: NodeJS.Signals | null): void {
-    worker.exited();
-    this.workers.delete(worker);
-    this.ready = null;
-    const slot = this.slots.of(worker);
-    this.slots.release(worker);
     const reason = worker.exitReason(code);
     const line = worker.describeExit(reason, code, signal);
+    worker.exited(code);
+    this.workers.delete(worker);
+    const slot = this.slots.of(worker);
+    this.slots.release(worker);
     if (reason === 'retired') this.log.info(line);
     else this.log.error(line);
     const exit: WorkerExitInfo = { id: worker.id, pid: worker.pid, generation: worker.generation, exitCode: code, signal, reason };
@@ -343,7 +407,7 @@ export class Arbiter implements ServerControls {
   }
 
   private checkStarted(): void {
-    if (this.state !== 'starting' || this.readyWorkers().length < this.target) return;
+    if (this.state !== 'starting' || this.dispatcher.readyCount < this.target) return;
     this.state = 'running';
     process.title = `${this.settings.procName}: master [${this.settings.app ?? process.argv[1] ?? ''}]`;
     this.log.info(`Ready: ${this.target} worker(s) serving at ${this.listeners.describe()}`);
@@ -381,7 +445,6 @@ export class Arbiter implements ServerControls {
     this.settings = next;
     await this.hook('onReload', this.settings.onReload);
     this.reloading?.markOld(this.slots);
-    this.ready = null;
     this.log.info(
       `Reloading: gen ${this.generation}, replacing ${this.slots.size} worker(s), ${this.settings.reloadConcurrency} at a time`,
     );
@@ -391,7 +454,7 @@ export class Arbiter implements ServerControls {
 
   /** `ctl reload`: a reload, answered once every worker is of the new generation or it failed. */
   async reloadAndWait(): Promise<ActionResult> {
-    const reload = await this.reload();
+    const reload = await this.perform('ctl reload', () => this.reload());
     if (typeof reload === 'string') return { ok: false, message: reload };
     const { result, message } = await reload.outcome;
     return { ok: result === 'ok', message };
@@ -407,7 +470,6 @@ export class Arbiter implements ServerControls {
     this.reloading = null;
     this.settings = reload.previous;
     reload.abort(this.slots, why);
-    this.ready = null;
   }
 
   /** Whether the server takes a reload, scaling or upgrade now; logs why not. */
@@ -436,11 +498,10 @@ export class Arbiter implements ServerControls {
     if (this.state === 'stopping' || this.stopRequested) return;
     this.stopRequested = true;
     this.ops.stopping();
-    if (this.settings.shutdownDelay > 0) {
-      this.log.info(`Shutdown delay: still accepting for ${this.settings.shutdownDelay}s`);
-      await new Promise((r) => setTimeout(r, this.settings.shutdownDelay * 1000));
-    }
-    await this.shutdown(ExitCode.OK, 'graceful');
+    if (this.settings.shutdownDelay === 0) return this.shutdown(ExitCode.OK, 'graceful');
+    // The delay is not part of the action: INT during it still stops at once.
+    this.log.info(`Shutdown delay: still accepting for ${this.settings.shutdownDelay}s`);
+    this.shutdownTimer = setTimeout(() => void this.shutdown(ExitCode.OK, 'graceful'), this.settings.shutdownDelay * 1000);
   }
 
   /** INT/QUIT: stop at once. */
@@ -448,17 +509,25 @@ export class Arbiter implements ServerControls {
     await this.shutdown(ExitCode.OK, 'quick');
   }
 
+  /** `ctl stop`: TERM's graceful stop, or INT's quick one. */
+  async stop(how: 'graceful' | 'quick'): Promise<void> {
+    await this.perform(`ctl stop${how === 'quick' ? ' --quick' : ''}`, () =>
+      how === 'graceful' ? this.stopGracefully() : this.stopQuickly(),
+    );
+  }
+
   private async shutdown(code: ExitCodeValue, how: 'graceful' | 'quick'): Promise<void> {
     if (this.state === 'stopping') return;
     if (!this.stopRequested) this.ops.stopping();
     this.state = 'stopping';
     this.exitCode = code;
+    if (this.shutdownTimer) clearTimeout(this.shutdownTimer);
     this.listeners.close();
+    this.dispatcher.close();
     for (const worker of this.workers) {
-      if (how === 'graceful' && worker.phase !== 'booting') worker.drain('server stopping', this.settings.gracefulTimeout * 1000, 0);
+      if (how === 'graceful' && !worker.isBooting) worker.drain('server stopping', this.settings.gracefulTimeout * 1000, 0);
       else worker.quit();
     }
-    this.ready = null;
     this.checkStopped();
   }
 
@@ -472,31 +541,27 @@ export class Arbiter implements ServerControls {
   }
 
   /** TTIN/TTOU: one worker more or fewer (never below one); the count survives reloads. */
-  scale(delta: number): void {
+  async scale(delta: number): Promise<void> {
     if (!this.accepting(delta > 0 ? 'TTIN' : 'TTOU')) return;
-    this.resize(Math.max(1, this.target + delta));
+    await this.resize(Math.max(1, this.target + delta));
   }
 
-  /** `ctl scale N`: sets the worker count (at least one). */
-  scaleTo(workers: number): ActionResult {
-    const refused = this.refusal('Scale');
-    if (refused) return { ok: false, message: refused };
-    this.resize(Math.max(1, workers));
-    this.tick();
-    return { ok: true, message: `workers: ${this.target}` };
+  /** `ctl scale N`: sets the worker count (at least one); resolves once the change is asked. */
+  scaleTo(workers: number): Promise<ActionResult> {
+    return this.perform('ctl scale', async (): Promise<ActionResult> => {
+      const refused = this.refusal('Scale');
+      if (refused) return { ok: false, message: refused };
+      await this.resize(Math.max(1, workers));
+      return { ok: true, message: `workers: ${this.target}` };
+    });
   }
 
-  private resize(target: number): void {
+  private async resize(target: number): Promise<void> {
     const old = this.target;
     this.target = target;
     if (this.target === old) return this.log.info(`Keeping ${old} worker(s)${old === 1 ? ': never fewer than one' : ''}`);
     this.log.info(`Workers: ${old} -> ${this.target}`);
-    void this.hook('nworkersChanged', this.settings.nworkersChanged, this.target, old);
-  }
-
-  /** `ctl stop`: TERM's graceful stop, or INT's quick one. */
-  stop(how: 'graceful' | 'quick'): void {
-    void (how === 'graceful' ? this.stopGracefully() : this.stopQuickly());
+    await this.hook('nworkersChanged', this.settings.nworkersChanged, this.target, old);
   }
 
   /** USR2: start a new master with the listening sockets (upgrade tsunicorn or Node). */
@@ -517,18 +582,25 @@ export class Arbiter implements ServerControls {
    * master to serve; it stays up until TERM. Without a new master, WINCH is ignored (gunicorn
    * applies it only to a daemonized master).
    */
-  windDown(): void {
+  async windDown(): Promise<void> {
     if (!this.newMaster) return this.log.info('WINCH ignored: no new master is running (see USR2)');
     if (this.woundDown) return;
     this.woundDown = true;
     this.listeners.close();
+    this.dispatcher.close();
     this.log.info(
       `WINCH: stopped accepting and retiring ${this.workers.size} worker(s); the new master (pid: ${this.newMaster.pid}) serves. Send TERM to finish.`,
     );
     const old = this.target;
     this.target = 0;
-    void this.hook('nworkersChanged', this.settings.nworkersChanged, 0, old);
+    const hooked = this.hook('nworkersChanged', this.settings.nworkersChanged, 0, old);
     this.tick();
+    await hooked;
+  }
+
+  /** `ctl reopen-logs`: USR1's action, in the queue. */
+  reopenLogsNow(): Promise<void> {
+    return this.perform('ctl reopen-logs', () => this.reopenLogs());
   }
 
   /** USR1: reopen log files here and in every worker (after logrotate). */
@@ -549,5 +621,34 @@ export class Arbiter implements ServerControls {
       timeoutMs: this.settings.hookTimeout * 1000,
       log: this.log,
     });
+  }
+}
+
+/** listen({ reusePort }) exists from Node 22.12 and 23.1; older versions ignore the option. */
+function checkReusePortSupport(): void {
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  if (major > 23 || (major === 23 && minor >= 1) || (major === 22 && minor >= 12)) return;
+  throw new TsuError(
+    'TSU_ERR_INVALID_SETTING',
+    `invalid value for setting "dispatch" (--dispatch): reuseport needs Node >= 22.12 (this is ${process.version}); use master or shared`,
+  );
+}
+
+/**
+ * A socket closed with SO_REUSEPORT resets the connections in its accept queue unless the
+ * kernel migrates them to another socket of the group (net.ipv4.tcp_migrate_req, Linux 5.14+).
+ */
+function warnAboutReusePortQueues(log: Logger): void {
+  let migrate = '0';
+  try {
+    migrate = readFileSync('/proc/sys/net/ipv4/tcp_migrate_req', 'utf8').trim();
+  } catch {
+    // Not Linux, or too old a kernel: nothing migrates.
+  }
+  if (migrate !== '1') {
+    log.warning(
+      'dispatch reuseport: net.ipv4.tcp_migrate_req is not 1, so a worker that stops (reload, recycle, crash) resets the ' +
+        'connections queued on its socket. Set it with `sysctl -w net.ipv4.tcp_migrate_req=1`, or use dispatch master or shared.',
+    );
   }
 }

@@ -1,30 +1,34 @@
 import { existsSync, unlinkSync } from 'node:fs';
-import { connect, createServer, type ListenOptions, type Server, type Socket } from 'node:net';
+import { connect, createServer, type ListenOptions, type Server } from 'node:net';
 import { TsuError } from '../errors.js';
+import { type ConnectionHandle, type ListeningHandle, takeConnections } from '../handles.js';
+import { LISTEN_FDS_ENV } from '../protocol/handover.js';
 import type { BindAddress } from '../settings/bind.js';
 import { takeActivatedFds } from './systemd.js';
 
-/** Picks the worker that gets the next connection; false when none can take it now. */
-export type Dispatch = (socket: Socket) => boolean;
-
 /**
- * The master's listening sockets. The master binds them once, at start, and accepts each
- * connection paused, then hands it to a ready worker over IPC. A connection that arrives while
- * no worker is ready waits here, so no worker ever receives one before it is warm, and the
- * sockets stay open through every reload and restart.
+ * The master's listening sockets. The master binds them once, at start (or adopts those a
+ * previous master passed down), takes each connection as libuv accepted it — a handle, with no
+ * JavaScript socket built around it — and passes it on (to the dispatcher, which hands it to
+ * a warm worker). The sockets stay open through every reload and restart.
  */
+/** One bound address: the server that polls it, or — once workers accept on it — a handle that does not. */
+interface Bound {
+  readonly address: BindAddress;
+  server: Server | null;
+  parked: ListeningHandle | null;
+}
+
 export class Listeners {
-  private readonly servers: Server[] = [];
-  private readonly waiting: Socket[] = [];
+  private readonly bound: Bound[] = [];
 
-  /** Most connections held while no worker is ready, like the kernel's accept queue. */
-  private limit = 2048;
+  constructor(private readonly accept: (connection: ConnectionHandle) => void) {}
 
-  constructor(private readonly dispatch: Dispatch) {}
-
-  /** Binds every address, or throws TSU_ERR_BIND naming the first that fails (and closes the rest). */
-  async bind(addresses: readonly BindAddress[], backlog: number): Promise<void> {
-    this.limit = backlog;
+  /**
+   * Binds every address, or throws TSU_ERR_BIND naming the first that fails (and closes the
+   * rest). With `reusePort`, each socket lets workers bind their own on the same address.
+   */
+  async bind(addresses: readonly BindAddress[], backlog: number, reusePort = false): Promise<void> {
     // A previous master's sockets (USR2) first, then systemd's (socket activation).
     const inherited = takeInheritedFds();
     const activated = takeActivatedFds();
@@ -32,7 +36,7 @@ export class Listeners {
     if (activated.length > 0) return this.adopt(activated);
     for (const address of addresses) {
       try {
-        this.servers.push(await listen(address, backlog, (socket) => this.accept(socket)));
+        this.add(await listen(address, backlog, reusePort, (connection) => this.accept(connection)));
       } catch (err) {
         this.close();
         throw bindError(address, err as NodeJS.ErrnoException);
@@ -44,7 +48,7 @@ export class Listeners {
   private async adopt(fds: readonly number[]): Promise<void> {
     for (const fd of fds) {
       try {
-        this.servers.push(await listenOn({ fd }, (socket) => this.accept(socket)));
+        this.add(await listenOn({ fd }, (connection) => this.accept(connection)));
       } catch (err) {
         this.close();
         throw new TsuError(
@@ -56,69 +60,83 @@ export class Listeners {
     }
   }
 
+  private add(server: Server): void {
+    this.bound.push({ address: addressOf(server), server, parked: null });
+  }
+
+  /** How many sockets are bound. */
+  get count(): number {
+    return this.bound.length;
+  }
+
+  /** The handle of socket `index`, to send to a worker that accepts on it itself. */
+  handle(index: number): ListeningHandle | null {
+    const b = this.bound[index];
+    return b ? (b.parked ?? handleOf(b.server)) : null;
+  }
+
+  /** Whether the master still polls socket `index` (no worker has handed a copy back yet). */
+  polls(index: number): boolean {
+    return this.bound[index]?.server !== null;
+  }
+
+  /**
+   * Workers accept on socket `index` now: the master keeps `copy` — a descriptor of the same
+   * socket that a worker handed back, which no event loop polls — and closes the one it polled,
+   * so that it stops taking the connections. The socket stays open, listening, and its queue
+   * holds connections while no worker accepts (during a restart), as gunicorn's arbiter does.
+   */
+  park(index: number, copy: ListeningHandle): void {
+    const b = this.bound[index];
+    if (!b || b.parked) return void copy.close();
+    b.parked = copy;
+    b.server?.close();
+    b.server = null;
+  }
+
   /**
    * File descriptors of the listening sockets, to pass to a new master on USR2. Node has no
    * public accessor; `_handle.fd` is the libuv handle's descriptor on Unix.
    */
   fds(): number[] {
-    return this.servers.map((s) => (s as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1).filter((fd) => fd >= 0);
+    return this.bound.map((_, i) => this.handle(i)?.fd ?? -1).filter((fd) => fd >= 0);
+  }
+
+  /** The bound addresses, with the ports the kernel chose for port 0. */
+  addresses(): BindAddress[] {
+    return this.bound.map((b) => b.address);
   }
 
   /** The bound addresses, as text for logs. */
   describe(): string {
-    return this.servers
-      .map((s) => {
-        const a = s.address();
-        return typeof a === 'string'
-          ? `unix:${a}`
-          : a
-            ? a.family === 'IPv6'
-              ? `[${a.address}]:${a.port}`
-              : `${a.address}:${a.port}`
-            : '?';
-      })
+    return this.addresses()
+      .map((a) => a.text)
       .join(', ');
   }
 
-  /** Connections waiting for a ready worker. */
-  get waitingCount(): number {
-    return this.waiting.length;
-  }
-
-  /** Hands waiting connections to workers; called when a worker becomes ready. */
-  flush(): void {
-    while (this.waiting.length > 0) {
-      const socket = this.waiting[0]!;
-      if (!socket.destroyed && !this.dispatch(socket)) return;
-      this.waiting.shift();
-    }
-  }
-
   /**
-   * Stops accepting at once. Connections still waiting for a worker are closed. The close
-   * callbacks are not awaited: a server that handed sockets to workers calls back only when
-   * the workers report every one of them closed, which is what draining is for.
+   * Stops accepting at once. The close callbacks are not awaited: a server that handed sockets
+   * to workers calls back only when the workers report every one of them closed, which is what
+   * draining is for.
    */
   close(): void {
-    for (const socket of this.waiting.splice(0)) socket.destroy();
-    for (const server of this.servers.splice(0)) server.close();
-  }
-
-  private accept(socket: Socket): void {
-    if (this.waiting.length > 0 || !this.dispatch(socket)) {
-      // Past `backlog`, refuse as the kernel would when its queue is full.
-      if (this.waiting.length >= this.limit) return void socket.destroy();
-      this.waiting.push(socket);
-      socket.once('close', () => {
-        const i = this.waiting.indexOf(socket);
-        if (i >= 0) this.waiting.splice(i, 1);
-      });
+    for (const b of this.bound.splice(0)) {
+      b.server?.close();
+      b.parked?.close();
     }
   }
 }
 
-/** Environment variable naming the inherited listening descriptors: `3,4`. */
-export const LISTEN_FDS_ENV = 'TSUNICORN_LISTEN_FDS';
+function handleOf(server: Server | null): ListeningHandle | null {
+  return server ? ((server as unknown as { _handle: ListeningHandle | null })._handle ?? null) : null;
+}
+
+function addressOf(server: Server): BindAddress {
+  const a = server.address();
+  if (typeof a === 'string') return { kind: 'unix', path: a, text: `unix:${a}` };
+  if (!a) return { kind: 'unix', path: '', text: '?' };
+  return { kind: 'tcp', host: a.address, port: a.port, text: a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}` };
+}
 
 /** Reads and forgets the inherited descriptors, so that workers and later upgrades do not see them. */
 function takeInheritedFds(): number[] {
@@ -132,17 +150,24 @@ function takeInheritedFds(): number[] {
     : [];
 }
 
-async function listen(address: BindAddress, backlog: number, onConnection: (socket: Socket) => void): Promise<Server> {
+async function listen(
+  address: BindAddress,
+  backlog: number,
+  reusePort: boolean,
+  onConnection: (connection: ConnectionHandle) => void,
+): Promise<Server> {
   if (address.kind === 'unix') await removeStaleSocket(address.path);
   return listenOn(
-    address.kind === 'unix' ? { path: address.path, backlog } : { host: address.host, port: address.port, backlog },
+    address.kind === 'unix'
+      ? { path: address.path, backlog }
+      : { host: address.host, port: address.port, backlog, ...(reusePort ? { reusePort: true } : {}) },
     onConnection,
   );
 }
 
-/** A listening server that accepts each connection paused, for the master to hand over. */
-async function listenOn(options: ListenOptions | { fd: number }, onConnection: (socket: Socket) => void): Promise<Server> {
-  const server = createServer({ pauseOnConnect: true }, onConnection);
+/** A listening server whose accepted connections go to `onConnection` as handles. */
+async function listenOn(options: ListenOptions | { fd: number }, onConnection: (connection: ConnectionHandle) => void): Promise<Server> {
+  const server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     const listening = () => {
@@ -153,9 +178,7 @@ async function listenOn(options: ListenOptions | { fd: number }, onConnection: (
     if ('fd' in options) server.listen(options, listening);
     else server.listen(options, listening);
   });
-  server.on('error', () => {
-    // Accept errors (EMFILE…) are transient; libuv keeps the socket listening.
-  });
+  takeConnections(server, onConnection);
   return server;
 }
 

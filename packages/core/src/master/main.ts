@@ -1,9 +1,9 @@
 import { closeSync, existsSync, openSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { importApp, parseAppSpec } from '../adapter/loader.js';
 import { describeError, describeForUser, ExitCode, isTsuError, TsuError } from '../errors.js';
 import { createLogger, type Logger } from '../logger.js';
+import { PARENT_MASTER_ENV, WORKER_ENTRY } from '../protocol/handover.js';
 import type { ParsedArgv } from '../settings/argv.js';
 import type { Settings, UserConfig } from '../settings/index.js';
 import { readConfigFile, resolveSettingsWithSources, type SettingSource } from '../settings/resolve.js';
@@ -11,7 +11,6 @@ import { Arbiter } from './arbiter.js';
 import { removePidfile, writePidfile } from './pidfile.js';
 import { checkPrivileges, chownLogFiles } from './privileges.js';
 import type { WorkerCommand } from './spawn.js';
-import { PARENT_MASTER_ENV } from './upgrade.js';
 
 const noArgv: ParsedArgv = { settings: {}, checkConfig: false, printConfig: false, help: false, version: false };
 
@@ -46,8 +45,7 @@ export async function runMasterFromCli(argv: ParsedArgv): Promise<never> {
     applyChdir(settings);
     checkAppExists(settings.app);
     if (settings.preload) await preloadApp(settings.app, log);
-    const entry = fileURLToPath(new URL('../worker/main.js', import.meta.url));
-    return { settings, source, command: { entry, args: [], execArgv: workerExecArgv(), configPath } };
+    return { settings, source, command: { entry: WORKER_ENTRY, args: [], execArgv: workerExecArgv(), configPath } };
   });
 }
 

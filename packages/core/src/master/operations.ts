@@ -31,6 +31,7 @@ export class Operations {
   private readonly stats = new WeakMap<WorkerHandle, WorkerStats>();
   private readonly rss = new WeakMap<WorkerHandle, number>();
   private readonly retireKinds = new WeakMap<WorkerHandle, RetireKind>();
+  private readonly hung = new WeakSet<WorkerHandle>();
   private readonly closers: (() => Promise<void>)[] = [];
   private readonly stopWaiters: (() => void)[] = [];
   /** A new master (USR2) was started: it, not this one, tells systemd about the service. */
@@ -88,6 +89,11 @@ export class Operations {
     this.retireKinds.set(worker, kind);
   }
 
+  /** The master killed a hung worker. */
+  killedHung(worker: WorkerHandle): void {
+    this.hung.add(worker);
+  }
+
   /** A worker exited; `stopping`: the server is stopping, so nothing was restarted. */
   workerExited(worker: WorkerHandle, reason: WorkerExitInfo['reason'], generation: number, stopping: boolean): void {
     this.book.workerExited(worker.id, this.stats.get(worker) ?? null);
@@ -135,7 +141,7 @@ export class Operations {
       slot: worker.id,
       pid: worker.pid,
       generation: worker.generation,
-      phase: worker.phase === 'ready' && worker.retireReason !== null ? 'retiring' : worker.phase,
+      phase: phaseOf(worker),
       requests: worker.requests,
       rss: this.rss.get(worker) ?? null,
       uptimeMs: now - worker.spawnedAt,
@@ -146,10 +152,11 @@ export class Operations {
   }
 
   private restartReason(worker: WorkerHandle, reason: WorkerExitInfo['reason'], generation: number): RestartReason | null {
-    if (worker.ending === 'hung') return 'hang';
+    if (this.hung.has(worker)) return 'hang';
     if (reason === 'crashed' || reason === 'boot-failed') return 'crash';
     const kind = this.retireKinds.get(worker);
-    if (kind) return kind;
+    // An app that closed its own server stopped serving unasked: counted as a crash.
+    if (kind) return kind === 'app-closed' ? 'crash' : kind;
     if (reason === 'killed') return 'crash';
     return worker.generation < generation ? 'reload' : null;
   }
@@ -167,17 +174,17 @@ export class Operations {
       case 'stop':
         return new Promise((resolve) => {
           this.stopWaiters.push(() => resolve({ ok: true, message: 'stopped' }));
-          this.controls.stop(request.quick ? 'quick' : 'graceful');
+          void this.controls.stop(request.quick ? 'quick' : 'graceful');
         });
       case 'reopen-logs':
-        this.controls.reopenLogs();
+        await this.controls.reopenLogsNow();
         return { ok: true, message: 'reopened the log files' };
     }
   }
 
   /** Asks for `workers` and answers once exactly that many are warm and no other is left. */
   private async scale(workers: number): Promise<ActionResult> {
-    const asked = this.controls.scaleTo(workers);
+    const asked = await this.controls.scaleTo(workers);
     if (!asked.ok) return asked;
     const { bootTimeout, gracefulTimeout } = this.settings();
     const deadline = Date.now() + (bootTimeout + gracefulTimeout + 5) * 1000;
@@ -205,4 +212,11 @@ function closeHttp(server: Server): Promise<void> {
     server.close(() => resolve());
     server.closeAllConnections();
   });
+}
+
+/** The lifecycle state as `ctl status` names it (an ending worker is shown as draining). */
+function phaseOf(worker: WorkerHandle): WorkerStatus['phase'] {
+  const { name } = worker.state;
+  if (name === 'booting' || name === 'ready' || name === 'retiring') return name;
+  return worker.state.name === 'ending' && !worker.state.booted ? 'booting' : 'draining';
 }

@@ -22,10 +22,13 @@ export class Reload {
     private readonly log: Logger,
   ) {}
 
-  /** Marks every worker of an older generation for replacement. */
+  /**
+   * Marks every serving worker of an older generation for replacement (a worker already due
+   * for replacement keeps its reason; one still booting is marked once it is ready).
+   */
   markOld(slots: Slots): void {
     for (const slot of slots) {
-      if (slot.current && slot.current.generation < this.generation) slot.current.retireReason ??= this.reason;
+      if (slot.current && slot.current.generation < this.generation) slot.current.markForReplacement(this.reason);
     }
   }
 
@@ -61,8 +64,8 @@ export class Reload {
 
   private stop(slots: Slots): void {
     for (const slot of slots) {
-      if (slot.next?.generation === this.generation) slot.next.kill('retired');
-      if (slot.current?.retireReason === this.reason) slot.current.retireReason = null;
+      if (slot.next?.generation === this.generation) slot.next.kill('discarded');
+      slot.current?.keep(this.reason);
     }
   }
 

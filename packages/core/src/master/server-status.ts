@@ -45,14 +45,18 @@ export interface ServerStatus {
 /** How an action asked of the master ended. */
 export type ActionResult = { readonly ok: true; readonly message: string } | { readonly ok: false; readonly message: string };
 
-/** What the operations surface may ask of the master. */
+/**
+ * What the operations surface may ask of the master. Each action runs in the master's signal
+ * queue, one at a time with the signals' own.
+ */
 export interface ServerControls {
   status(): ServerStatus;
   /** A rolling reload; resolves once every worker is of the new generation, or with why it failed. */
   reloadAndWait(): Promise<ActionResult>;
   /** Sets the worker count; resolves once the change is asked (the caller waits for it to take effect). */
-  scaleTo(workers: number): ActionResult;
+  scaleTo(workers: number): Promise<ActionResult>;
   /** Starts a graceful (TERM) or quick (INT) stop. */
-  stop(how: 'graceful' | 'quick'): void;
-  reopenLogs(): void;
+  stop(how: 'graceful' | 'quick'): Promise<void>;
+  /** USR1's action. */
+  reopenLogsNow(): Promise<void>;
 }

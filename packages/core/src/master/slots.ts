@@ -69,7 +69,7 @@ export class Slots implements Iterable<Slot> {
    * serves nobody), else the slot whose serving worker is the oldest.
    */
   removeOldest(): Slot {
-    const age = (s: Slot) => (s.current?.phase === 'ready' ? s.current.spawnedAt : Number.NEGATIVE_INFINITY);
+    const age = (s: Slot) => (s.current?.canTakeConnections ? s.current.spawnedAt : Number.NEGATIVE_INFINITY);
     const oldest = [...this.byId.values()].reduce((a, b) => (age(b) < age(a) ? b : a));
     this.byId.delete(oldest.id);
     return oldest;
@@ -93,6 +93,6 @@ export class Slots implements Iterable<Slot> {
 
   /** Successors booting or about to be spawned: bounded by reloadConcurrency. */
   bootingSuccessors(): number {
-    return [...this.byId.values()].filter((s) => s.spawning === 'next' || s.next?.phase === 'booting').length;
+    return [...this.byId.values()].filter((s) => s.spawning === 'next' || s.next?.isBooting).length;
   }
 }

@@ -1,7 +1,6 @@
 import { fork } from 'node:child_process';
-import { WorkerEnv } from '../protocol/handover.js';
+import { encodeForWorker, WORKER_STDIO } from '../protocol/handover.js';
 import type { Settings } from '../settings/index.js';
-import { serializableSettings } from '../settings/resolve.js';
 import { WorkerHandle } from './worker-handle.js';
 
 /** What the master needs to start a worker process. */
@@ -14,25 +13,25 @@ export interface WorkerCommand {
   readonly configPath: string | null;
 }
 
-/**
- * Forks one worker. Its stdout and stderr are the master's; fd 3 is the IPC channel and fd 4
- * the diagnostics pipe its hang watchdog writes to.
- */
-export function spawnWorker(command: WorkerCommand, settings: Settings, id: number, generation: number): WorkerHandle {
+/** Forks one worker, with the stdio layout and environment protocol/handover.ts describes. */
+export function spawnWorker(
+  command: WorkerCommand,
+  settings: Settings,
+  id: number,
+  generation: number,
+  onChange: (worker: WorkerHandle) => void,
+): WorkerHandle {
   const child = fork(command.entry, [...command.args], {
     env: {
       ...process.env,
       ...Object.fromEntries(settings.env),
-      [WorkerEnv.ID]: String(id),
-      [WorkerEnv.GENERATION]: String(generation),
-      [WorkerEnv.SETTINGS]: JSON.stringify(serializableSettings(settings)),
-      [WorkerEnv.CONFIG_FILE]: command.configPath ?? '',
+      ...encodeForWorker(settings, { id, generation, configPath: command.configPath }),
     },
     execArgv: [...command.execArgv],
-    stdio: ['inherit', 'inherit', 'inherit', 'ipc', 'pipe'],
+    stdio: WORKER_STDIO,
     serialization: 'json',
   });
   // Errors on the channel to a dying worker are not the master's to crash on; its exit is reaped.
   child.on('error', () => {});
-  return new WorkerHandle(id, generation, child);
+  return new WorkerHandle(id, generation, child, onChange);
 }

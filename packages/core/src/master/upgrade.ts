@@ -1,9 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import type { Logger } from '../logger.js';
-import { LISTEN_FDS_ENV } from './listeners.js';
-
-/** Environment variable naming the master that started this one with USR2. */
-export const PARENT_MASTER_ENV = 'TSUNICORN_PARENT_MASTER';
+import { LISTEN_FDS_ENV, PARENT_MASTER_ENV } from '../protocol/handover.js';
 
 /**
  * USR2: starts a new master from the `node` and scripts now on disk, handing it the listening

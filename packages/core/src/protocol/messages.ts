@@ -3,27 +3,25 @@
  * these types, sent with `send()` and read with `parse*()`. Nothing else inspects messages.
  */
 import type { ChildProcess } from 'node:child_process';
-import type { Socket } from 'node:net';
+
+type ChildProcessHandle = Parameters<ChildProcess['send']>[1];
+
+import type { ConnectionHandle } from '../handles.js';
+import type { BindAddress } from '../settings/bind.js';
+import type { WarmupSummary } from '../types.js';
 import type { WorkerStats } from './worker-stats.js';
 
-/** One line of the warm-up report a worker sends with `ready`. */
-export interface WarmupSummary {
-  /** Distinct requests (routes and configured requests) warmed. */
-  readonly requests: number;
-  /** Total requests sent. */
-  readonly hits: number;
-  /** Median over requests of the first hit, and of the last hit, in ms. */
-  readonly firstMs: number;
-  readonly lastMs: number;
-  /** Whole warm-up, in ms. */
-  readonly totalMs: number;
-  /** Requests that failed while warmupStrict is off. */
-  readonly failed: number;
-}
+/**
+ * A client connection as the master accepted it: libuv's TCP or pipe handle, passed to a
+ * worker as it is (child_process sends it as a native handle), as node:cluster's round-robin
+ * does. The master builds no JavaScript socket around it; the worker's server builds the one.
+ */
+export type { ConnectionHandle } from '../handles.js';
+export type { WarmupSummary };
 
 /** Messages from the master to a worker. */
 export type MasterMessage =
-  /** A new client connection, handed over with its socket. */
+  /** A new client connection, handed over with its handle (a ConnectionHandle). */
   | { readonly tsu: 'conn' }
   /**
    * Stop taking connections, finish in-flight requests, close the app and exit. `spreadMs`:
@@ -36,7 +34,14 @@ export type MasterMessage =
   /** Booting took too long: run the workerAbort hook and exit. */
   | { readonly tsu: 'abort' }
   /** Reopen log files (USR1). */
-  | { readonly tsu: 'reopen-logs' };
+  | { readonly tsu: 'reopen-logs' }
+  /**
+   * `dispatch: shared`: accept on listening socket `index` yourself; its handle comes with the
+   * message. `giveBack`: send a copy back ('listener'), which the master keeps unpolled.
+   */
+  | { readonly tsu: 'listen'; readonly index: number; readonly giveBack: boolean }
+  /** `dispatch: reuseport`: bind a socket of your own (SO_REUSEPORT) on each of these addresses. */
+  | { readonly tsu: 'listen-own'; readonly addresses: readonly BindAddress[] };
 
 /** Messages from a worker to the master. */
 export type WorkerMessage =
@@ -47,15 +52,26 @@ export type WorkerMessage =
   /** Boot failed; `appLoad` when the app itself could not be imported (exit code 4). */
   | { readonly tsu: 'boot-failed'; readonly appLoad: boolean; readonly message: string; readonly stack: string }
   /** Sent from the event loop while serving; a hung loop cannot send it. */
-  | { readonly tsu: 'heartbeat'; readonly requests: number; readonly rss: number; readonly stats?: WorkerStats }
+  | {
+      readonly tsu: 'heartbeat';
+      readonly requests: number;
+      /** Connections with a request in flight: what least-busy dispatch compares. */
+      readonly busy: number;
+      /** Resident memory, for `ctl status`. */
+      readonly rss: number;
+      /** Per-request figures for /metrics, only when the admin listener is on. */
+      readonly stats?: WorkerStats;
+    }
   /** The worker asks to be replaced (max-requests, max-memory); it keeps serving until drained. */
-  | { readonly tsu: 'retire'; readonly reason: string; readonly kind: RetireKind };
+  | { readonly tsu: 'retire'; readonly reason: string; readonly kind: RetireKind }
+  /** `dispatch: shared`: a copy of listening socket `index`, handed back with the message. */
+  | { readonly tsu: 'listener'; readonly index: number };
 
-/** Why a worker asks to be replaced: max-requests (recycle) or max-memory. */
-export type RetireKind = 'recycle' | 'memory';
+/** Why a worker asks to be replaced: max-requests (recycle), max-memory, or the app closed its server. */
+export type RetireKind = 'recycle' | 'memory' | 'app-closed';
 
-const masterTypes = new Set<MasterMessage['tsu']>(['conn', 'drain', 'quit', 'abort', 'reopen-logs']);
-const workerTypes = new Set<WorkerMessage['tsu']>(['loaded', 'ready', 'boot-failed', 'heartbeat', 'retire']);
+const masterTypes = new Set<MasterMessage['tsu']>(['conn', 'drain', 'quit', 'abort', 'reopen-logs', 'listen', 'listen-own']);
+const workerTypes = new Set<WorkerMessage['tsu']>(['loaded', 'ready', 'boot-failed', 'heartbeat', 'retire', 'listener']);
 
 /** Reads a message the master sent, or null for anything that is not ours. */
 export function parseMasterMessage(raw: unknown): MasterMessage | null {
@@ -74,14 +90,21 @@ function isTagged(raw: unknown, types: Set<string>): boolean {
 /**
  * Sends a message to a worker; false only when its channel is closed. `child.send()` also
  * returns false when its queue is long, yet still delivers the message: treating that as a
- * failure would hand the same socket to a second worker.
+ * failure would hand the same connection to a second worker. With a connection, `written`
+ * runs once the message is written to the channel (the worker then holds its own copy of the
+ * descriptor), or with the error when it could not be.
  */
-export function sendToWorker(child: ChildProcess, message: MasterMessage, socket?: Socket): boolean {
+export function sendToWorker(
+  child: ChildProcess,
+  message: MasterMessage,
+  connection?: ConnectionHandle,
+  written: (err: Error | null) => void = ignore,
+): boolean {
   if (!child.connected) return false;
   try {
     // With a callback, a write to a worker that has just died (EPIPE) reports there instead of
     // as an 'error' event; the worker's exit is handled by the master's exit listener.
-    if (socket) child.send(message, socket, { keepOpen: false }, ignore);
+    if (connection) child.send(message, connection as Parameters<ChildProcess['send']>[1], {}, written);
     else child.send(message, ignore);
     return true;
   } catch {
@@ -93,12 +116,14 @@ const ignore = (): void => {};
 
 /**
  * Sends a message to the master; false when there is no channel (the master is gone).
- * `written` is called once the message has been handed to the channel.
+ * `written` is called once the message has been handed to the channel. `handle`: a libuv
+ * handle sent with it (a listening socket, for 'listener').
  */
-export function sendToMaster(message: WorkerMessage, written?: () => void): boolean {
+export function sendToMaster(message: WorkerMessage, written?: () => void, handle?: object): boolean {
   if (!process.send || !process.connected) return false;
   try {
-    return process.send(message, undefined, {}, written ? () => written() : undefined);
+    // `handle` is a native handle, which child_process sends as such; the typings know only sockets and servers.
+    return process.send(message, handle as ChildProcessHandle, {}, written ? () => written() : undefined);
   } catch {
     return false;
   }
@@ -111,9 +136,6 @@ export function sendToMaster(message: WorkerMessage, written?: () => void): bool
  * with 0.5 s and 1.2-1.5x with 2 s; each reload takes about 2 s longer.
  */
 export const DRAIN_SPREAD_MS = 2000;
-
-/** File descriptor, in the worker, of the pipe its watchdog thread reports hangs on. */
-export const DIAGNOSTICS_FD = 4;
 
 /** What a worker's watchdog writes on the diagnostics pipe, one JSON object per line. */
 export interface HangReport {

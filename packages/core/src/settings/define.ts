@@ -21,6 +21,13 @@ export const sections = {
 
 export type Section = keyof typeof sections;
 
+/**
+ * How a resolved value reaches a worker process. `json`: the master's checked value, sent in
+ * the worker's environment. `config-file`: a value JSON cannot carry (functions), which the
+ * worker takes from the same config file or listen() options and checks again.
+ */
+export type Crossing = 'json' | 'config-file';
+
 /** Thrown by a setting's checks; config resolution adds the setting's name and source. */
 export class SettingValueError extends Error {}
 
@@ -49,12 +56,15 @@ export interface SettingSpec<In, Out> {
   readonly fromString: (raw: string) => In;
   /** Checks and converts a value from any source. Throws SettingValueError. */
   readonly check: (value: unknown) => Out;
+  /** How the value reaches a worker; `json` when not given. */
+  readonly crossing?: Crossing;
   /** Phantom marker for the config-file type; never set at run time. */
   readonly __in?: In;
 }
 
 type Common<Out> = {
   section: Section;
+  crossing?: Crossing;
   cli?: readonly string[];
   env?: string;
   meta?: string;
@@ -185,6 +195,11 @@ export function configOnly<In, Out>(
   };
 }
 
+/** How a setting's value reaches a worker (see `Crossing`). */
+export function crossingOf(spec: SettingSpec<unknown, unknown>): Crossing {
+  return spec.crossing ?? 'json';
+}
+
 /** A byte size: a number of bytes or a string like `512MB`, `1.5G`. 0 means off. */
 export function bytes(opts: Common<number>): SettingSpec<number | string, number> {
   const units: Record<string, number> = { '': 1, B: 1, K: 1024, KB: 1024, M: 1024 ** 2, MB: 1024 ** 2, G: 1024 ** 3, GB: 1024 ** 3 };
@@ -210,6 +225,7 @@ export function bytes(opts: Common<number>): SettingSpec<number | string, number
 export function hook<F extends (...args: never[]) => unknown>(opts: { doc: string }): SettingSpec<F | readonly F[], readonly F[]> {
   return configOnly<F | readonly F[], readonly F[]>({
     section: 'hooks',
+    crossing: 'config-file',
     default: Object.freeze([]) as readonly F[],
     defaultDoc: 'none',
     doc: opts.doc,

@@ -169,14 +169,3 @@ export async function readConfigFile(cwd: string, explicit?: string): Promise<{ 
   const path = findConfigFile(cwd, explicit);
   return path === null ? null : { path, values: await loadConfigFile(path) };
 }
-
-/** The settings as JSON-friendly data: functions (hooks, warmup) are left out. */
-export function serializableSettings(settings: Settings): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(settings)) {
-    if (typeof value === 'function') continue;
-    if (Array.isArray(value) && value.some((v) => typeof v === 'function')) continue;
-    out[name] = value;
-  }
-  return out;
-}

@@ -1,8 +1,7 @@
 import { type BindAddress, parseBind } from './bind.js';
-import { usableCpuCount } from './cpu-count.js';
-import { bytes, int, list, seconds } from './define.js';
+import { int, list, str } from './define.js';
 
-/** Sockets, worker processes and timeouts. */
+/** The server socket: where to listen and how many connections may wait. */
 export const serverSettings = {
   bind: list<BindAddress>({
     section: 'server',
@@ -22,89 +21,27 @@ export const serverSettings = {
     default: 2048,
     doc: 'Maximum number of pending connections the kernel queues on each socket, and the master holds while no worker is ready.',
   }),
-  workers: int({
-    section: 'workers',
-    cli: ['-w', '--workers'],
-    env: 'TSUNICORN_WORKERS',
-    min: 1,
-    max: 1024,
-    default: () => usableCpuCount(),
-    defaultDoc:
-      'the CPUs this process may use (CPU affinity and cgroup quota respected); when no workers are given, WEB_CONCURRENCY if set',
-    doc: 'Number of worker processes. TTIN and TTOU change it at run time.',
+  dispatch: str<'master' | 'shared' | 'reuseport'>({
+    section: 'server',
+    cli: ['--dispatch'],
+    env: 'TSUNICORN_DISPATCH',
+    choices: ['master', 'shared', 'reuseport'],
+    default: 'master',
+    doc:
+      'How connections reach workers. master: the master accepts each and hands it to the least busy warm worker. ' +
+      "shared: each warm worker accepts on the listening sockets itself (gunicorn's model; the kernel picks the worker). " +
+      'reuseport: each warm worker binds its own socket on the address with SO_REUSEPORT (Node >= 22.12). ' +
+      'docs/dispatch.md says what each mode guarantees and costs.',
   }),
-  maxRequests: int({
-    section: 'workers',
-    cli: ['--max-requests'],
-    env: 'TSUNICORN_MAX_REQUESTS',
-    min: 0,
-    default: 0,
-    doc: 'Recycle a worker after it has served this many requests (0: never). A warm replacement starts first.',
-  }),
-  maxRequestsJitter: int({
-    section: 'workers',
-    cli: ['--max-requests-jitter'],
-    env: 'TSUNICORN_MAX_REQUESTS_JITTER',
-    min: 0,
-    default: 0,
-    doc: 'Each worker adds a random 0..N to max-requests, so workers do not recycle together.',
-  }),
-  maxMemory: bytes({
-    section: 'workers',
-    cli: ['--max-memory'],
-    env: 'TSUNICORN_MAX_MEMORY',
-    default: 0,
-    doc: 'Recycle a worker whose resident memory (RSS) exceeds this size, e.g. 512MB (0: never).',
-  }),
-  timeout: seconds({
-    section: 'timeouts',
-    cli: ['-t', '--timeout'],
-    env: 'TSUNICORN_TIMEOUT',
-    default: 30,
-    doc: 'A serving worker whose event loop is silent this long is hung: its stack is logged, it is killed and replaced (0: off).',
-  }),
-  bootTimeout: seconds({
-    section: 'timeouts',
-    cli: ['--boot-timeout'],
-    env: 'TSUNICORN_BOOT_TIMEOUT',
-    min: 1,
-    default: 60,
-    doc: 'Time a worker has to load the app and finish warm-up before it counts as failed to boot.',
-  }),
-  gracefulTimeout: seconds({
-    section: 'timeouts',
-    cli: ['--graceful-timeout'],
-    env: 'TSUNICORN_GRACEFUL_TIMEOUT',
-    default: 30,
-    doc: 'Time a retiring worker has to finish its in-flight requests before it is killed.',
-  }),
-  hookTimeout: seconds({
-    section: 'timeouts',
-    cli: ['--hook-timeout'],
-    env: 'TSUNICORN_HOOK_TIMEOUT',
-    min: 0.1,
-    default: 30,
-    doc: 'Time an async server hook may take before it is abandoned (and, for a worker boot hook, the boot fails).',
-  }),
-  keepAlive: seconds({
-    section: 'timeouts',
-    cli: ['--keep-alive'],
-    env: 'TSUNICORN_KEEP_ALIVE',
-    default: 5,
-    doc: 'Seconds an idle keep-alive connection is kept open (0: no keep-alive).',
-  }),
-  requestTimeout: seconds({
-    section: 'timeouts',
-    cli: ['--request-timeout'],
-    env: 'TSUNICORN_REQUEST_TIMEOUT',
-    default: 300,
-    doc: "Time a client has to send a whole request (Node's server.requestTimeout; 0: off).",
-  }),
-  headersTimeout: seconds({
-    section: 'timeouts',
-    cli: ['--headers-timeout'],
-    env: 'TSUNICORN_HEADERS_TIMEOUT',
-    default: 60,
-    doc: "Time a client has to send the request headers (Node's server.headersTimeout).",
+  balance: str<'least-busy' | 'round-robin'>({
+    section: 'server',
+    cli: ['--balance'],
+    env: 'TSUNICORN_BALANCE',
+    choices: ['least-busy', 'round-robin'],
+    default: 'least-busy',
+    doc:
+      'How the master picks the worker for a new connection (dispatch master): least-busy (the worker with the fewest ' +
+      'connections it has not yet taken — a worker busy on a CPU-heavy request cannot take one — then the fewest requests ' +
+      'in flight) or round-robin (as node:cluster).',
   }),
 } as const;

@@ -8,28 +8,24 @@
 import { Server } from 'node:net';
 import type { Logger } from '../logger.js';
 
-/** Lets the worker's own private warm-up listen() through without a warning. */
-export interface ListenWatch {
-  ownListen<T>(listen: () => T): T;
+let own = false;
+
+/** Runs the worker's own private warm-up listen() without a warning. */
+export function ownListen<T>(listen: () => T): T {
+  own = true;
+  try {
+    return listen();
+  } finally {
+    own = false;
+  }
 }
 
 /** Wraps net.Server#listen for the life of this worker process. */
-export function watchAppListen(log: Logger): ListenWatch {
+export function watchAppListen(log: Logger): void {
   const listen = Server.prototype.listen;
-  let own = false;
   Server.prototype.listen = function (this: Server, ...args: unknown[]) {
     if (!own && this.listenerCount('request') > 0) log.warning(appListenWarning(args, new Error().stack));
     return listen.apply(this, args as Parameters<Server['listen']>);
-  };
-  return {
-    ownListen(call) {
-      own = true;
-      try {
-        return call();
-      } finally {
-        own = false;
-      }
-    },
   };
 }
 

@@ -10,6 +10,6 @@ await runWorker({
     const { value, path, label } = await importApp(spec, process.cwd()).catch((err: unknown) => {
       throw withSyntaxErrorLocation(err, resolve(parseAppSpec(spec).modulePath));
     });
-    return adapterFor(value, path, label, settings.adapterOptions);
+    return adapterFor(value, path, label);
   },
 });

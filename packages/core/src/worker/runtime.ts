@@ -1,39 +1,29 @@
 /**
  * The worker runtime: what runs inside each worker process. Its order is fixed — load the
  * app, build it, warm it over a private loopback socket, then report ready — and only after
- * "ready" does the master hand it connections.
+ * "ready" does the master hand it connections. This file holds that boot sequence and the
+ * wiring to the master (IPC and signals); serving.ts serves and drains, liveness.ts reports.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
-import { Worker } from 'node:worker_threads';
 import type { Adapter, ServedApp } from '../adapter/contract.js';
+import { resolveAdapterOptions } from '../adapter/options.js';
 import { describeError, describeForUser, ExitCode, isTsuError, TsuError } from '../errors.js';
+import type { ListeningHandle } from '../handles.js';
 import { runBootHooks, runIsolatedHooks } from '../hooks.js';
 import { createLogger, type Logger } from '../logger.js';
-import { loadWorkerSettings, readWorkerIdentity, WorkerEnv } from '../protocol/handover.js';
-import {
-  DIAGNOSTICS_FD,
-  type MasterMessage,
-  parseMasterMessage,
-  type RetireKind,
-  sendToMaster,
-  type WarmupSummary,
-} from '../protocol/messages.js';
+import { decodeFromMaster, hasWorkerIdentity, readWorkerIdentity } from '../protocol/handover.js';
+import { type ConnectionHandle, type MasterMessage, parseMasterMessage, sendToMaster, type WarmupSummary } from '../protocol/messages.js';
 import type { Settings, UserConfig } from '../settings/index.js';
 import type { WorkerInfo } from '../types.js';
-import { AccessLog } from './access-log.js';
 import { watchAppListen } from './app-listen.js';
-import { adoptConnection } from './connection.js';
-import { announceClose, closePrivately, listenPrivately } from './private-listener.js';
+import { startLiveness } from './liveness.js';
+import { closePrivately, listenPrivately } from './private-listener.js';
 import { dropPrivileges } from './privileges.js';
-import { guardRequestLimits } from './request-limits.js';
-import { RequestMetrics } from './request-metrics.js';
-import { applyServerTimeouts } from './server-timeouts.js';
+import { Serving } from './serving.js';
 import { runWarmup } from './warmup.js';
 
 /** True in a process the tsunicorn master spawned as a worker. */
 export function isWorkerProcess(): boolean {
-  return process.env[WorkerEnv.ID] !== undefined && typeof process.send === 'function';
+  return hasWorkerIdentity() && typeof process.send === 'function';
 }
 
 export interface WorkerOptions {
@@ -48,7 +38,7 @@ export async function runWorker(options: WorkerOptions): Promise<void> {
   const worker = readWorkerIdentity();
   let settings: Settings;
   try {
-    settings = await loadWorkerSettings(options.code);
+    settings = await decodeFromMaster(options.code);
   } catch (err) {
     return reportBootFailure(err);
   }
@@ -70,27 +60,17 @@ const APP_LOAD_CODES = new Set(['TSU_ERR_APP_LOAD', 'TSU_ERR_APP_KIND', 'TSU_ERR
 
 class WorkerRuntime {
   private app: ServedApp | null = null;
-  private readonly connections = new Set<Socket>();
-  private requests = 0;
-  private serving = false;
-  private draining = false;
-  private retireAsked = false;
   /** Boot failed and was reported: the exit code is the boot failure's. */
   private failed = false;
-  private accessLog: AccessLog | null = null;
-  /** Per-request figures for /metrics; null (and nothing on the request path) when the admin listener is off. */
-  private metrics: RequestMetrics | null = null;
-  private readonly ticks = new Int32Array(new SharedArrayBuffer(4));
-  private readonly maxRequests: number;
-  private readonly listenWatch;
+  private readonly serving: Serving;
 
   constructor(
     private readonly worker: WorkerInfo,
     private readonly settings: Settings,
     private readonly log: Logger,
   ) {
-    this.maxRequests = settings.maxRequests > 0 ? settings.maxRequests + randomJitter(settings.maxRequestsJitter) : 0;
-    this.listenWatch = watchAppListen(log);
+    this.serving = new Serving(worker, settings, log);
+    watchAppListen(log);
   }
 
   async start(makeAdapter: () => Adapter | Promise<Adapter>): Promise<void> {
@@ -110,10 +90,10 @@ class WorkerRuntime {
     const hookRun = (name: string) => ({ name, timeoutMs: this.settings.hookTimeout * 1000, log: this.log });
     await runBootHooks(this.settings.postFork, [this.worker], hookRun('postFork'));
     const adapter = await this.loadAdapter(makeAdapter);
-    this.app = await adapter.build({ settings: this.settings, log: this.log, worker: this.worker });
+    this.app = await buildApp(adapter, this.settings, this.log, this.worker);
     sendToMaster({ tsu: 'loaded', adapter: adapter.name });
-    this.configureServer(this.app);
-    const summary = await this.warm(this.app);
+    this.serving.configure(this.app);
+    const summary = await warmApp(this.app, this.settings, this.log, this.worker);
     await runBootHooks(this.settings.postWorkerInit, [this.worker], hookRun('postWorkerInit'));
     return summary;
   }
@@ -127,89 +107,9 @@ class WorkerRuntime {
     }
   }
 
-  /** Applies the timeout settings and tracks connections, before warm-up. */
-  private configureServer(app: ServedApp): void {
-    const { server } = app;
-    if (!app.ownsServerTimeouts) applyServerTimeouts(server, this.settings);
-    server.on('connection', (socket: Socket) => this.track(socket));
-  }
-
-  /**
-   * Installs the request counter, our only per-request work, and the access log and request
-   * hooks when configured. Installed when the worker starts serving, so warm-up requests are
-   * not counted for max-requests, logged, or shown to preRequest and postRequest.
-   */
-  private installRequestHandling(app: ServedApp): void {
-    this.installRequestExtras(app);
-    const noKeepAlive = this.settings.keepAlive === 0;
-    const metrics = this.metrics;
-    app.server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
-      this.requests++;
-      if (metrics !== null) metrics.started(res);
-      // A draining worker answers with `Connection: close`, so busy keep-alive clients move to
-      // another worker after their current response instead of being reset later.
-      if (noKeepAlive || (this.draining && this.dueToClose(res.socket))) res.shouldKeepAlive = false;
-      if (this.requests === this.maxRequests) this.askRetire(`served ${this.requests} requests (max-requests)`, 'recycle');
-    });
-  }
-
-  /** Access log and per-request hooks: attached only when configured, so they cost nothing when off. */
-  private installRequestExtras(app: ServedApp): void {
-    const { accessLogfile, accessLogFormat, preRequest, postRequest } = this.settings;
-    guardRequestLimits(app.server, this.settings);
-    if (this.settings.adminBind !== null) this.metrics = new RequestMetrics();
-    if (accessLogfile !== null) {
-      const accessLog = new AccessLog(
-        accessLogfile,
-        accessLogFormat,
-        (err) => this.log.error(`Access log ${accessLogfile}: ${err.message}`),
-        this.settings.logFormat === 'json' ? this.worker : null,
-      );
-      this.accessLog = accessLog;
-      app.server.on('request', (req: IncomingMessage, res: ServerResponse) => accessLog.record(req, res));
-    }
-    if (preRequest.length > 0) {
-      app.server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
-        for (const fn of preRequest) fn(this.worker, req, res);
-      });
-    }
-    if (postRequest.length > 0) {
-      app.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-        res.once('finish', () => {
-          for (const fn of postRequest) fn(this.worker, req, res);
-        });
-      });
-    }
-  }
-
-  private track(socket: Socket): void {
-    this.connections.add(socket);
-    socket.once('close', () => {
-      this.connections.delete(socket);
-      if (this.draining && this.connections.size === 0) void this.finishDrain();
-    });
-  }
-
-  /** Listens on a private loopback port, runs the warm-up engine, and closes that listener. */
-  private async warm(app: ServedApp) {
-    const { server } = app;
-    await this.listenWatch.ownListen(() => listenPrivately(server));
-    try {
-      await app.prepare?.();
-      return await runWarmup({ app, settings: this.settings, log: this.log, worker: this.worker });
-    } finally {
-      closePrivately(server);
-      server.once('close', () => {
-        this.serverClosed = true;
-      });
-    }
-  }
-
   private serve(summary: WarmupSummary): void {
-    if (this.app) this.installRequestHandling(this.app);
-    this.serving = true;
-    this.startHeartbeat();
-    this.startWatchdog();
+    this.serving.start();
+    startLiveness(this.settings, this.log, this.serving);
     sendToMaster({ tsu: 'ready', warmup: summary });
     this.log.info(`Worker ${this.worker.id} (gen ${this.worker.generation}) ready`);
   }
@@ -217,104 +117,47 @@ class WorkerRuntime {
   private listenToMaster(): void {
     process.on('message', (raw: unknown, handle: unknown) => {
       const message = parseMasterMessage(raw);
-      if (message) this.handle(message, handle as Socket | undefined);
+      if (message) this.handle(message, handle as (ConnectionHandle & ListeningHandle) | undefined);
     });
     // The master is gone (even SIGKILLed): nobody will hand us connections any more.
     process.on('disconnect', () => {
-      if (!this.failed) this.drain('the master is gone', 2000, 0);
+      if (!this.failed) this.serving.drain('the master is gone', 2000, 0);
     });
-    process.on('SIGTERM', () => this.drain('TERM received', this.settings.gracefulTimeout * 1000, 0));
+    process.on('SIGTERM', () => this.serving.drain('TERM received', this.settings.gracefulTimeout * 1000, 0));
     process.on('SIGINT', () => void this.quit());
     process.on('SIGQUIT', () => void this.quit());
   }
 
-  private handle(message: MasterMessage, socket: Socket | undefined): void {
+  private handle(message: MasterMessage, handle: (ConnectionHandle & ListeningHandle) | undefined): void {
     switch (message.tsu) {
       case 'conn':
-        return this.accept(socket);
+        return this.accept(handle);
+      case 'listen':
+        if (handle) this.serving.acceptOn(handle, message.index, message.giveBack);
+        return;
+      case 'listen-own':
+        return void this.serving.listenOwn(message.addresses);
       case 'drain':
-        return this.drain(message.reason, this.settings.gracefulTimeout * 1000, message.spreadMs);
+        return this.serving.drain(message.reason, this.settings.gracefulTimeout * 1000, message.spreadMs);
       case 'quit':
         return void this.quit();
       case 'abort':
         return void this.abort();
       case 'reopen-logs':
         this.log.reopen();
-        this.accessLog?.reopen();
+        this.serving.reopenLogs();
         return;
     }
   }
 
-  private accept(socket: Socket | undefined): void {
-    if (!socket) return;
-    if (!this.app) {
-      socket.destroy();
-      return;
-    }
-    adoptConnection(this.app.server, socket);
-  }
-
-  private askRetire(reason: string, kind: RetireKind): void {
-    if (this.retireAsked || this.draining) return;
-    this.retireAsked = true;
-    this.log.info(`Worker ${this.worker.id} asks to be replaced: ${reason}`);
-    sendToMaster({ tsu: 'retire', reason, kind });
-  }
-
-  /**
-   * Graceful stop. The master has already stopped handing us connections. Busy keep-alive
-   * connections get `Connection: close` on their next response; idle ones are closed after
-   * the keep-alive timeout, when a well-behaved client has stopped reusing them, so closing
-   * cannot race a request the client is sending. Then the app's close hooks run.
-   */
-  private drain(reason: string, limitMs: number, spreadMs: number): void {
-    if (this.draining) return;
-    this.draining = true;
-    this.spreadCloses(Math.min(spreadMs, limitMs / 4));
-    this.log.info(`Worker ${this.worker.id} draining (${reason}), ${this.connections.size} connection(s) open`);
-    setTimeout(() => this.forceExit('graceful-timeout'), limitMs).unref();
-    const idleGraceMs = Math.min(limitMs / 2, this.settings.keepAlive * 1000 + 1000);
-    setTimeout(() => this.app?.server.closeIdleConnections(), idleGraceMs).unref();
-    if (this.connections.size === 0 || !this.serving) void this.finishDrain();
-  }
-
-  private finishing = false;
-  /** The app's server emitted 'close' (its framework closed it) since it began serving. */
-  private serverClosed = false;
-  private closeAt = new WeakMap<Socket, number>();
-
-  /**
-   * Gives each open connection its moment, within `spread` ms, to be answered with
-   * `Connection: close`: all of them at once would reconnect in one burst, which the master
-   * hands out one by one while clients wait.
-   */
-  private spreadCloses(spread: number): void {
-    const now = Date.now();
-    for (const socket of this.connections) this.closeAt.set(socket, now + Math.random() * spread);
-  }
-
-  /** Connections that arrived after the drain began close at once. */
-  private dueToClose(socket: Socket | null): boolean {
-    const at = socket ? this.closeAt.get(socket) : undefined;
-    return at === undefined || Date.now() >= at;
-  }
-
-  private async finishDrain(): Promise<void> {
-    if (this.finishing) return;
-    this.finishing = true;
-    try {
-      await this.app?.close();
-      if (this.app) await announceClose(this.app.server, this.serverClosed);
-    } catch (err) {
-      this.log.error(`App close failed: ${describeError(err).stack}`);
-    }
-    await this.exit(ExitCode.OK);
+  private accept(connection: ConnectionHandle | undefined): void {
+    if (connection) this.serving.accept(connection);
   }
 
   private async quit(): Promise<void> {
     await runIsolatedHooks(this.settings.workerInt, [this.worker], { name: 'workerInt', timeoutMs: 2000, log: this.log });
     // Buffered access log lines are written before the process goes.
-    await this.accessLog?.close();
+    await this.serving.flushLogs();
     process.exit(ExitCode.OK);
   }
 
@@ -322,50 +165,21 @@ class WorkerRuntime {
     await runIsolatedHooks(this.settings.workerAbort, [this.worker], { name: 'workerAbort', timeoutMs: 2000, log: this.log });
     process.exit(ExitCode.WORKER_BOOT);
   }
+}
 
-  private forceExit(why: string): void {
-    this.log.warning(`Worker ${this.worker.id} exiting with ${this.connections.size} connection(s) still open (${why})`);
-    for (const socket of this.connections) socket.destroy();
-    void this.exit(ExitCode.OK);
-  }
+/** Builds the app with the adapter options resolved by the one rule (see adapter/options.ts). */
+export async function buildApp(adapter: Adapter, settings: Settings, log: Logger, worker: WorkerInfo): Promise<ServedApp> {
+  return adapter.build({ settings, log, worker, options: resolveAdapterOptions(adapter, settings) });
+}
 
-  private async exit(code: number): Promise<void> {
-    await runIsolatedHooks(this.settings.workerExit, [this.worker], {
-      name: 'workerExit',
-      timeoutMs: this.settings.hookTimeout * 1000,
-      log: this.log,
-    });
-    await this.accessLog?.close();
-    this.log.info(`Worker exiting (pid: ${process.pid})`);
-    process.exit(code);
-  }
-
-  /** Heartbeat from the event loop; a blocked loop cannot send it, which is what it detects. */
-  private startHeartbeat(): void {
-    const intervalMs = heartbeatInterval(this.settings.timeout);
-    setInterval(() => {
-      Atomics.add(this.ticks, 0, 1);
-      const stats = this.metrics?.report();
-      const beat = { tsu: 'heartbeat', requests: this.requests, rss: process.memoryUsage.rss() } as const;
-      sendToMaster(stats ? { ...beat, stats } : beat);
-      this.checkMemory();
-    }, intervalMs).unref();
-  }
-
-  private checkMemory(): void {
-    const limit = this.settings.maxMemory;
-    if (limit === 0 || this.retireAsked) return;
-    const rss = process.memoryUsage.rss();
-    if (rss > limit) this.askRetire(`RSS ${formatBytes(rss)} is over max-memory ${formatBytes(limit)}`, 'memory');
-  }
-
-  private startWatchdog(): void {
-    if (this.settings.timeout === 0) return;
-    const watchdog = new Worker(new URL('./watchdog.js', import.meta.url), {
-      workerData: { ticks: this.ticks.buffer, thresholdMs: (this.settings.timeout * 1000) / 2, fd: DIAGNOSTICS_FD },
-    });
-    watchdog.unref();
-    watchdog.on('error', (err) => this.log.warning(`Hang watchdog stopped: ${describeError(err).message}`));
+/** Listens on a private loopback port, runs the warm-up engine, and closes that listener. */
+export async function warmApp(app: ServedApp, settings: Settings, log: Logger, worker: WorkerInfo): Promise<WarmupSummary> {
+  await listenPrivately(app.server);
+  try {
+    await app.prepare?.();
+    return await runWarmup({ app, settings, log, worker });
+  } finally {
+    closePrivately(app.server);
   }
 }
 
@@ -380,17 +194,4 @@ function reportBootFailure(err: unknown): void {
   const appLoad = isTsuError(err) && APP_LOAD_CODES.has(err.code);
   const exit = () => process.exit(appLoad ? ExitCode.APP_LOAD : ExitCode.WORKER_BOOT);
   if (!sendToMaster({ tsu: 'boot-failed', appLoad, message, stack }, exit)) exit();
-}
-
-/** How often a serving worker reports; several beats fit in one timeout. */
-export function heartbeatInterval(timeoutSeconds: number): number {
-  return timeoutSeconds === 0 ? 1000 : Math.max(100, Math.min(1000, (timeoutSeconds * 1000) / 4));
-}
-
-function randomJitter(max: number): number {
-  return max > 0 ? Math.floor(Math.random() * (max + 1)) : 0;
-}
-
-function formatBytes(n: number): string {
-  return `${Math.round(n / 1024 / 1024)}MB`;
 }
