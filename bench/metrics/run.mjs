@@ -8,7 +8,7 @@
  * node:http client. Writes bench/results/metrics.md with every slice, the medians and the
  * on ÷ off ratios.
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
@@ -132,6 +132,14 @@ try {
   await Promise.all(Object.values(targets).map((t) => stopProcess(t.server)));
 }
 
+function commit() {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
 const median = (xs) =>
   percentile(
     [...xs].sort((a, b) => a - b),
@@ -169,7 +177,7 @@ for (let i = 0; i < rounds; i++) {
 }
 const report = `# Metrics on ÷ off: throughput
 
-\`pnpm bench metrics --rounds ${rounds} --seconds ${seconds} --connections ${connections} --workers ${workers}\`, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC.
+\`pnpm bench metrics --rounds ${rounds} --seconds ${seconds} --connections ${connections} --workers ${workers}\`, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, commit ${commit()}.
 
 ${machineMarkdown(describeMachine())}
 - App: bench/metrics/app.mjs (a fixed JSON answer), ${workers} worker(s) per server, a plain Node request listener.
