@@ -2,7 +2,6 @@ import type { INestApplication } from '@nestjs/common';
 import { type StartedApp, startApp } from '@tsunicorn/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAdapter, type NestPlatform } from '../src/index.js';
-import { getJson } from './helpers.js';
 
 const dist = new URL('../../../examples/nest/dist/', import.meta.url);
 const { AppModule } = (await import(new URL('app.module.js', dist).href)) as typeof import('../../../examples/nest/dist/app.module.js');
