@@ -107,6 +107,21 @@ describe('metrics', () => {
       ).toEqual(['1', '2']);
     }
     expect(families.get('tsunicorn_ready')!.samples[0]!.value).toBe(1);
+
+    // A reload: both workers replaced for it, one reload that went well, counters kept per slot.
+    const [first, second] = server.workerPids;
+    server.signal('SIGHUP');
+    await server.waitForLog(/Reload to gen 2 complete/, 30_000);
+    await until(() => !isAlive(first!) && !isAlive(second!), 20_000, 'the old workers to exit');
+    const after = parsePrometheus((await get(admin, '/metrics')).body);
+    const restarts = after.get('tsunicorn_worker_restarts_total')!.samples;
+    expect(restarts.map((r) => [r.labels.worker, r.labels.reason, r.value]).sort()).toEqual([
+      ['1', 'reload', 1],
+      ['2', 'reload', 1],
+    ]);
+    expect(after.get('tsunicorn_reloads_total')!.samples.find((r) => r.labels.result === 'ok')!.value).toBe(1);
+    expect(after.get('tsunicorn_generation')!.samples[0]!.value).toBe(2);
+    for (const [w, n] of Object.entries(sent)) expect(count(after, w, '2xx')).toBeGreaterThanOrEqual(n.ok);
   });
 });
 

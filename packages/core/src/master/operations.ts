@@ -157,8 +157,9 @@ export class Operations {
     const kind = this.retireKinds.get(worker);
     // An app that closed its own server stopped serving unasked: counted as a crash.
     if (kind) return kind === 'app-closed' ? 'crash' : kind;
-    if (reason === 'killed') return 'crash';
-    return worker.generation < generation ? 'reload' : null;
+    if (worker.generation < generation) return 'reload';
+    // Killed without being hung: still busy after graceful-timeout while being replaced.
+    return reason === 'killed' ? 'crash' : null;
   }
 
   // ── the control socket ──────────────────────────────────────────────────────────────
