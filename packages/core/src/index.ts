@@ -8,12 +8,20 @@ import type { Settings, UserConfig } from './settings/index.js';
 import { resolveSettings } from './settings/resolve.js';
 import { isWorkerProcess, runWorker } from './worker/runtime.js';
 
-export type { Adapter, BuildContext, DiscoveredRoute, ServedApp } from './adapter/contract.js';
+export type { Adapter, BuildContext, DiscoveredRoute, RouteWarmup, ServedApp, WarmupMode } from './adapter/contract.js';
 export { hasPathParameters } from './adapter/contract.js';
 export { detectFramework, type Framework } from './adapter/detect.js';
+export {
+  fillPath,
+  guessParameter,
+  guessParameterValues,
+  type PathParameter,
+  pathParameters,
+  SAMPLE_UUID,
+} from './adapter/path-params.js';
 export { ExitCode, isTsuError, TsuError, type TsuErrorCode } from './errors.js';
 export type { Logger } from './logger.js';
-export type { WarmupSummary } from './protocol/messages.js';
+export type { RouteReport, WarmupSummary } from './protocol/messages.js';
 export type { LogLevel, Settings, UserConfig, WarmupFunction } from './settings/index.js';
 export { defineConfig } from './settings/resolve.js';
 export type {
@@ -26,6 +34,8 @@ export type {
   WorkerInfo,
 } from './types.js';
 export { isWorkerProcess } from './worker/runtime.js';
+export { isWarmupRequest, WARMUP_HEADER } from './worker/warmup.js';
+export { formatWarmupReport } from './worker/warmup-report.js';
 
 /**
  * Runs the calling script under tsunicorn; what the adapters' drop-in `listen()` calls.

@@ -8,9 +8,10 @@ import type { Socket } from 'node:net';
 import { describeError, ExitCode, type ExitCodeValue } from '../errors.js';
 import { runIsolatedHooks } from '../hooks.js';
 import type { Logger } from '../logger.js';
-import { DRAIN_SPREAD_MS, parseWorkerMessage, sendToWorker, type WorkerMessage } from '../protocol/messages.js';
+import { DRAIN_SPREAD_MS, parseWorkerMessage, sendToWorker, type WarmupSummary, type WorkerMessage } from '../protocol/messages.js';
 import type { Settings } from '../settings/index.js';
 import type { MasterInfo, WorkerExitInfo } from '../types.js';
+import { formatWarmupReport } from '../worker/warmup-report.js';
 import { Listeners } from './listeners.js';
 import { Reload } from './reload.js';
 import { type Slot, Slots } from './slots.js';
@@ -243,12 +244,23 @@ export class Arbiter {
       `Worker ${worker.id} (pid: ${worker.pid}, gen ${worker.generation}) ready in ${worker.readyAt - worker.spawnedAt} ms; ` +
         `warm-up ${w.requests} requests, ${w.hits} hits, first ${w.firstMs} ms, last ${w.lastMs} ms`,
     );
+    this.reportWarmup(worker, w);
     const slot = this.slots.of(worker);
     if (slot?.next === worker) this.promote(slot);
     this.listeners.flush();
     this.checkStarted();
     this.checkReloaded();
     this.tick();
+  }
+
+  private readonly reportedGenerations = new Set<number>();
+
+  /** The route table of the first worker of each generation to be ready: one per generation. */
+  private reportWarmup(worker: WorkerHandle, summary: WarmupSummary): void {
+    if (this.reportedGenerations.has(worker.generation)) return;
+    this.reportedGenerations.add(worker.generation);
+    const title = `Warm-up report, generation ${worker.generation} (worker ${worker.id})`;
+    for (const line of formatWarmupReport(summary, title)) this.log.info(line);
   }
 
   /** A successor is warm: it takes the slot and its predecessor drains. Replace, then retire. */

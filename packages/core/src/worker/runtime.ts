@@ -171,7 +171,9 @@ class WorkerRuntime {
     });
     try {
       await app.prepare?.();
-      return await runWarmup({ app, settings: this.settings, log: this.log, worker: this.worker });
+      // The last pass enters through handle(), as connections handed over by the master do.
+      const handover = (socket: Socket) => this.handle({ tsu: 'conn' }, socket);
+      return await runWarmup({ app, settings: this.settings, log: this.log, worker: this.worker, handover });
     } finally {
       // Close the private listener only. http.Server#close would also stop the timer that
       // enforces headers and request timeouts on the connections we serve from now on.
