@@ -35,6 +35,7 @@ export type {
 } from './types.js';
 export { isWorkerProcess } from './worker/runtime.js';
 export { isWarmupRequest, WARMUP_HEADER } from './worker/warmup.js';
+export { matchesRoute } from './worker/warmup-plan.js';
 export { formatWarmupReport } from './worker/warmup-report.js';
 
 /**

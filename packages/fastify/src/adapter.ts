@@ -25,12 +25,12 @@ export function createAdapter(appOrFactory: FastifyAppOrFactory, options: Fastif
       const app = await obtainApp(appOrFactory);
       // Plugins, routes, ajv validators and fast-json-stringify serializers are built here.
       await app.ready();
-      return serveApp(app, resolved, ctx.settings.warmupUnsafe);
+      return serveApp(app, resolved, ctx.settings);
     },
   };
 }
 
-function serveApp(app: FastifyApp, options: ResolvedAdapterOptions, unsafe: boolean): ServedApp {
+function serveApp(app: FastifyApp, options: ResolvedAdapterOptions, settings: BuildContext['settings']): ServedApp {
   const server = servableServer(app);
   const routes: readonly DiscoveredRoute[] = Object.freeze(readRouteTable(app));
   let restore = () => {};
@@ -40,7 +40,7 @@ function serveApp(app: FastifyApp, options: ResolvedAdapterOptions, unsafe: bool
     ownsServerTimeouts: true,
     routes: () => routes,
     routeWarmups: async () => {
-      const warmup = await synthesiseRouteWarmups(app, routes, unsafe);
+      const warmup = await synthesiseRouteWarmups(app, routes, settings.warmupUnsafe, settings.warmupRequests);
       restore = warmup.restore;
       return warmup.routes;
     },

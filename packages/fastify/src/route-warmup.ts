@@ -14,7 +14,15 @@
  * schema: a warm-up request runs Fastify's routing, hooks, content-type parser, the route's
  * validators and its serializer, but never the app's handler.
  */
-import { fillPath, guessParameter, type PathParameter, pathParameters, type RouteWarmup, type WarmupRequest } from '@tsunicorn/core';
+import {
+  fillPath,
+  guessParameter,
+  matchesRoute,
+  type PathParameter,
+  pathParameters,
+  type RouteWarmup,
+  type WarmupRequest,
+} from '@tsunicorn/core';
 import type { FastifyApp } from './fastify-app.js';
 import { type Schema, sampleValue, sampleVariants } from './schema-sample.js';
 
@@ -67,7 +75,12 @@ interface TableRoute {
  * Builds one warm-up per route. Routes whose context could not be reached get requests built
  * from their parameter names alone.
  */
-export async function synthesiseRouteWarmups(app: FastifyApp, table: readonly TableRoute[], unsafe: boolean): Promise<FastifyWarmup> {
+export async function synthesiseRouteWarmups(
+  app: FastifyApp,
+  table: readonly TableRoute[],
+  unsafe: boolean,
+  configured: readonly WarmupRequest[] = [],
+): Promise<FastifyWarmup> {
   const routes = table.filter((r) => !(r.method === 'HEAD' && table.some((g) => g.method === 'GET' && g.path === r.path)));
   const stubbed = new Map<RouteContext, RouteContext['handler']>();
   const trap = installContextTrap(app, (context) => {
@@ -85,19 +98,24 @@ export async function synthesiseRouteWarmups(app: FastifyApp, table: readonly Ta
   }
   const keepStubbed = new Map<RouteContext, RouteContext['handler']>();
   for (const [context, handler] of stubbed) {
-    const method = found.find((f) => f.context === context)?.route.method;
-    if (method !== undefined && UNSAFE_METHODS.has(method) && !unsafe) {
+    const route = found.find((f) => f.context === context)?.route;
+    if (route && stopsHandler(route, unsafe, configured)) {
       keepStubbed.set(context, handler);
       context.handler = responseStub(context);
     } else context.handler = handler;
   }
   return {
-    routes: found.map(({ route, context }) => describeWarmup(route, context, unsafe)),
+    routes: found.map(({ route, context }) => describeWarmup(route, context, !stopsHandler(route, unsafe, configured))),
     restore: () => {
       for (const [context, handler] of keepStubbed) context.handler = handler;
       keepStubbed.clear();
     },
   };
+}
+
+/** Whether warm-up keeps the route's handler from running: unsafe, not opted in, not configured. */
+function stopsHandler(route: TableRoute, unsafe: boolean, configured: readonly WarmupRequest[]): boolean {
+  return UNSAFE_METHODS.has(route.method) && !unsafe && !configured.some((req) => matchesRoute(route, req));
 }
 
 interface Trap {
@@ -172,9 +190,9 @@ function isContextOf(context: RouteContext, route: TableRoute): boolean {
   return methods.includes(route.method) || (route.method === 'HEAD' && methods.includes('GET'));
 }
 
-function describeWarmup(route: TableRoute, context: RouteContext | null, unsafe: boolean): RouteWarmup {
+function describeWarmup(route: TableRoute, context: RouteContext | null, fullStack: boolean): RouteWarmup {
   const isUnsafe = UNSAFE_METHODS.has(route.method);
-  if (isUnsafe && !unsafe && context === null) {
+  if (isUnsafe && !fullStack && context === null) {
     return {
       ...route,
       mode: 'skipped',
@@ -184,7 +202,7 @@ function describeWarmup(route: TableRoute, context: RouteContext | null, unsafe:
   }
   return {
     ...route,
-    mode: isUnsafe && !unsafe ? 'validator+serializer' : 'full stack',
+    mode: isUnsafe && !fullStack ? 'validator+serializer' : 'full stack',
     candidates: synthesiseRequests(route, context?.schema ?? {}, schemasOf(context)),
     ...(context === null ? { reason: 'no route context: parameters guessed from their names' } : {}),
   };

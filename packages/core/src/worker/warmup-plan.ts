@@ -54,7 +54,11 @@ function dedupe(all: readonly WarmupRequest[]): WarmupRequest[] {
   return [...byKey.values()];
 }
 
-/** Whether a configured request is one for this route: same method, its path matches. */
+/**
+ * Whether a configured request is one for this route: same method, its path matches. Adapters
+ * use it to leave a route they would warm without its handler alone when `warmupRequests`
+ * names it: a configured request runs the full stack.
+ */
 export function matchesRoute(route: { method: string; path: string }, req: WarmupRequest): boolean {
   if ((req.method ?? 'GET').toUpperCase() !== route.method) return false;
   const path = req.url.split('?')[0] ?? req.url;

@@ -45,6 +45,8 @@ interface Timing {
 interface RouteState {
   readonly planned: PlannedRoute;
   chosen: WarmupRequest | null;
+  /** Every candidate answered 4xx: the last one is still sent (its error path warms), but the route counts as cold. */
+  partial?: boolean;
   status?: number;
   first?: number;
   last?: number;
@@ -185,8 +187,17 @@ async function chooseCandidate(client: WarmupClient, state: RouteState, settings
     statuses.push(status);
     // Only a client error says the value was wrong; another candidate cannot fix a 5xx.
     if (status < 400 || status >= 500) break;
+    state.chosen = candidate;
+    state.partial = true;
+    state.first = ms;
+    state.last = ms;
   }
-  state.reason ??= `answered ${statuses.join(', ')} to ${sent === 1 ? 'the synthesised request' : `all ${sent} synthesised requests`}`;
+  if (state.partial && state.status !== undefined && (state.status < 400 || state.status >= 500)) {
+    state.chosen = null;
+    state.partial = false;
+  }
+  const tried = sent === 1 ? 'the synthesised request' : `all ${sent} synthesised requests`;
+  state.reason ??= `answered ${statuses.join(', ')} to ${tried}${state.partial ? ' (its error path is warm, its success path is not)' : ''}`;
   if (state.reason.startsWith('answered 5') || configured)
     log.warning(`Warm-up of ${route.method} ${route.path} left it cold: ${state.reason}`);
   return sent;
@@ -252,16 +263,16 @@ function toReport(state: RouteState): RouteReport {
     ...(state.first !== undefined ? { firstMs: round(state.first) } : {}),
     ...(state.last !== undefined ? { lastMs: round(state.last) } : {}),
     ...(state.reason !== undefined ? { reason: state.reason } : {}),
-    cold: state.chosen === null,
+    cold: state.chosen === null || state.partial === true,
   };
 }
 
 function report(summary: WarmupSummary, timings: Timing[], app: ServedApp, log: Logger): void {
   const cold = summary.routes?.filter((r) => r.cold).length ?? 0;
-  const routes = summary.routes ? `${summary.routes.length} routes (${cold} cold), ` : '';
+  const routes = summary.routes ? `, ${summary.routes.length} routes (${cold} cold)` : '';
   log.info(
-    `Warm-up: ${routes}${summary.requests} requests, ${summary.hits} hits, first hit ${summary.firstMs} ms, ` +
-      `last hit ${summary.lastMs} ms (medians), ${summary.totalMs} ms in all${summary.failed ? `, ${summary.failed} failed` : ''}`,
+    `Warm-up: ${summary.requests} requests, ${summary.hits} hits, first hit ${summary.firstMs} ms, ` +
+      `last hit ${summary.lastMs} ms (medians), ${summary.totalMs} ms in all${routes}${summary.failed ? `, ${summary.failed} failed` : ''}`,
   );
   for (const note of app.notes?.() ?? []) log.info(`Warm-up note: ${note}`);
   if (!log.debugEnabled) return;
