@@ -19,6 +19,7 @@ export {
   pathParameters,
   SAMPLE_UUID,
 } from './adapter/path-params.js';
+export { sampleForPattern, stringsForPattern } from './adapter/sample-text.js';
 export { ExitCode, isTsuError, TsuError, type TsuErrorCode } from './errors.js';
 export type { Logger } from './logger.js';
 export type { RouteReport, WarmupSummary } from './protocol/messages.js';

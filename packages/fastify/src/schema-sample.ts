@@ -7,6 +7,8 @@
  * the warm-up engine then tries the next variant and reports the route if none passes.
  */
 
+import { sampleForPattern } from '@tsunicorn/core';
+
 /** A JSON Schema, as Fastify routes declare them (objects or booleans). */
 export type Schema = boolean | { readonly [key: string]: unknown };
 
@@ -187,10 +189,8 @@ function sampleString(s: Record<string, unknown>): string {
   const fromFormat = typeof s.format === 'string' ? FORMATS[s.format] : undefined;
   if (fromFormat !== undefined) return fromFormat;
   const pattern = typeof s.pattern === 'string' ? safeRegExp(s.pattern) : null;
-  if (pattern) {
-    const fit = patternCandidates(s.pattern as string).find((c) => pattern.test(c) && c.length >= minLength && c.length <= maxLength);
-    if (fit !== undefined) return fit;
-  }
+  const fit = pattern ? sampleForPattern(pattern, minLength, maxLength) : undefined;
+  if (fit !== undefined) return fit;
   return fitLength('warmup', minLength, maxLength);
 }
 
@@ -198,21 +198,6 @@ function fitLength(base: string, min: number, max: number): string {
   let value = base;
   while (value.length < min) value += base;
   return value.slice(0, Math.max(min, Math.min(value.length, max)));
-}
-
-/**
- * Strings to try against a pattern: the common shapes (digits, letters, slugs, codes) and the
- * pattern's own literal text with its simplest character classes filled in.
- */
-function patternCandidates(pattern: string): string[] {
-  const literal = pattern
-    .replace(/^\^|\$$/g, '')
-    .replace(/\\d(\{(\d+)(,\d*)?\}|\+|\*)?/g, (_m, _q, n) => '1'.repeat(Number(n ?? 1)))
-    .replace(/\[a-z[^\]]*\](\{(\d+)(,\d*)?\}|\+|\*)?/gi, (_m, _q, n) => 'a'.repeat(Number(n ?? 1)))
-    .replace(/\[A-Z[^\]]*\](\{(\d+)(,\d*)?\}|\+|\*)?/g, (_m, _q, n) => 'A'.repeat(Number(n ?? 1)))
-    .replace(/\\w(\{(\d+)(,\d*)?\}|\+|\*)?/g, (_m, _q, n) => 'a'.repeat(Number(n ?? 1)))
-    .replace(/\\(.)/g, '$1');
-  return [literal, 'warmup', '1', '123', 'a', 'abc', 'A1', 'ABC', 'abc-123', 'abc_123', '2024-01-01', 'a'.repeat(8), '1'.repeat(8)];
 }
 
 function safeRegExp(source: string): RegExp | null {

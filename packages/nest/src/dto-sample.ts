@@ -7,7 +7,7 @@
  * they are the app's own copies.
  */
 import { createRequire } from 'node:module';
-import { SAMPLE_UUID } from '@tsunicorn/core';
+import { SAMPLE_UUID, sampleForPattern } from '@tsunicorn/core';
 
 /** One rule from class-validator's storage (`ValidationMetadata`), as far as sampling reads it. */
 export interface ValidationRule {
@@ -208,7 +208,15 @@ const BY_RULE: Readonly<Record<string, unknown>> = {
   isNotEmptyObject: { warmup: true },
   isString: 'warmup',
   isEmpty: '',
+  isStrongPassword: 'Warmup-Passw0rd!',
+  isCreditCard: '4111111111111111',
+  isISBN: '9780306406157',
+  isIsbn: '9780306406157',
+  isNotEmpty: 'warmup',
 };
+
+/** BY_RULE by lower-case name: class-validator spells some `isIso8601`, `isUuid`, `isIp`. */
+const RULES: ReadonlyMap<string, unknown> = new Map(Object.entries(BY_RULE).map(([name, value]) => [name.toLowerCase(), value]));
 
 function sampleScalar(
   rules: readonly ValidationRule[],
@@ -227,11 +235,11 @@ function sampleScalar(
   if (swagger?.enum !== undefined) return pick(enumValues(swagger.enum));
   const contains = rule('contains');
   if (contains) return String(contains.constraints?.[0] ?? 'warmup');
-  const named = rules.map((r) => r.name).find((name): name is string => name !== undefined && name in BY_RULE);
-  let value: unknown = named !== undefined ? BY_RULE[named] : fromDesignType(designType, swagger);
+  const named = rules.map((r) => r.name?.toLowerCase()).find((name): name is string => name !== undefined && RULES.has(name));
+  let value: unknown = named !== undefined ? RULES.get(named) : fromDesignType(designType, swagger);
   if (typeof value === 'number') value = fitNumber(value, rules);
   if (typeof value === 'string' && named === undefined) value = fitString(value, rules);
-  else if (typeof value === 'string' && (rule('minLength') || rule('length'))) value = fitString(value, rules);
+  else if (typeof value === 'string' && (rule('minLength') || rule('isLength'))) value = fitString(value, rules);
   return value;
 }
 
@@ -270,15 +278,11 @@ function fitString(start: string, rules: readonly ValidationRule[]): string {
       .filter((r) => r.name === name)
       .map((r) => r.constraints?.[i])
       .find((c): c is number => typeof c === 'number');
-  const min = constraint('minLength') ?? constraint('length') ?? 0;
-  const max = constraint('maxLength') ?? constraint('length', 1) ?? Number.POSITIVE_INFINITY;
+  const min = constraint('minLength') ?? constraint('isLength') ?? 0;
+  const max = constraint('maxLength') ?? constraint('isLength', 1) ?? Number.POSITIVE_INFINITY;
   const matches = rules.find((r) => r.name === 'matches')?.constraints?.[0];
   const pattern = matches instanceof RegExp ? matches : typeof matches === 'string' ? safeRegExp(matches) : null;
-  const candidates = pattern
-    ? [start, '1', '123', 'a', 'abc', 'ABC', 'A1', 'abc-123', 'abc_123', '2024-01-01', 'a'.repeat(8), '1'.repeat(8)]
-    : [start];
-  const fitting = candidates.map((c) => fitLength(c, min, max)).find((c) => !pattern || pattern.test(c));
-  return fitting ?? fitLength(start, min, max);
+  return (pattern ? sampleForPattern(pattern, min, max) : undefined) ?? fitLength(start, min, max);
 }
 
 function fitLength(base: string, min: number, max: number): string {

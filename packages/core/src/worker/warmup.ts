@@ -176,6 +176,7 @@ async function chooseCandidate(client: WarmupClient, state: RouteState, settings
     const problem = statusProblem(status, candidate.expectStatus, configured ? undefined : 400);
     if (problem === null) {
       state.chosen = candidate;
+      state.partial = false;
       state.first = ms;
       state.last = ms;
       state.reason = route.reason;
