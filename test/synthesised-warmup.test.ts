@@ -1,0 +1,72 @@
+/**
+ * Apps as they come, with no tsunicorn config (test/apps): warm-up synthesises a request for
+ * every route from the framework's metadata, runs every safe handler, and by default runs no
+ * handler of a POST, PUT, PATCH or DELETE route. The apps count their handlers' calls.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { getJson } from './helpers/http.js';
+import { ROOT, start, stopAll } from './helpers/server.js';
+
+afterEach(stopAll);
+
+const APPS = `${ROOT}test/apps`;
+
+/** Handlers of the shops' routes, by whether their method is safe. */
+const SAFE = [
+  'home',
+  'health',
+  'time',
+  'listProducts',
+  'getProduct',
+  'reviews',
+  'categories',
+  'category',
+  'search',
+  'getUser',
+  'userOrders',
+  'getOrder',
+  'report',
+  'stats',
+  'apiStatus',
+  'apiItems',
+  'apiItem',
+  'apiItemHistory',
+];
+const UNSAFE = ['createProduct', 'replaceProduct', 'updateProduct', 'deleteProduct', 'createOrder', 'createUser', 'contact', 'addToCart', 'emptyCart'];
+
+const apps = [
+  { name: 'express', dir: 'express-shop', spec: 'app.js', extraSafe: ['file'] },
+  { name: 'fastify', dir: 'fastify-shop', spec: 'app.js', extraSafe: ['file'] },
+  { name: 'nest', dir: 'nest-shop', spec: 'dist/app.js:createApp', extraSafe: [] },
+] as const;
+
+describe.each(apps)('the $name shop, served with no config', (app) => {
+  const cwd = `${APPS}/${app.dir}`;
+
+  it('has every safe handler warmed and no unsafe handler run when it becomes ready', async () => {
+    const server = start({ args: [app.spec, '-w', '1', '-b', '127.0.0.1:0'], cwd });
+    const port = await server.ready(45_000);
+    const calls = await getJson<Record<string, number>>(port, '/__calls');
+    for (const name of [...SAFE, ...app.extraSafe]) expect({ name, warmed: (calls[name] ?? 0) > 0 }).toEqual({ name, warmed: true });
+    for (const name of UNSAFE) expect({ name, calls: calls[name] ?? 0 }).toEqual({ name, calls: 0 });
+    // The master's report: one table per generation, unsafe routes warmed without their handler.
+    expect(server.log).toMatch(/Warm-up report, generation 1 \(worker 1\): \d+ routes/);
+    expect(server.log).toMatch(/POST\s+\/products\s+validator\+serializer/);
+    expect(server.log).toMatch(/GET\s+\/products\/:id\s+full stack\s+200/);
+    // The stubs are gone: a real request reaches the handler.
+    expect((await fetch(`http://127.0.0.1:${port}/products/3`, { method: 'DELETE' })).status).toBe(204);
+    expect((await getJson<Record<string, number>>(port, '/__calls')).deleteProduct).toBe(1);
+    server.signal('SIGTERM');
+    expect(await server.waitForExit()).toBe(0);
+  });
+
+  it('runs unsafe handlers too with --warmup-unsafe', async () => {
+    const server = start({ args: [app.spec, '-w', '1', '-b', '127.0.0.1:0', '--warmup-unsafe'], cwd });
+    const port = await server.ready(45_000);
+    const calls = await getJson<Record<string, number>>(port, '/__calls');
+    expect(calls.deleteProduct ?? 0).toBeGreaterThan(0);
+    expect(server.log).not.toMatch(/validator\+serializer/);
+    server.signal('SIGTERM');
+    expect(await server.waitForExit()).toBe(0);
+  });
+});
