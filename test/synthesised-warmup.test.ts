@@ -32,7 +32,17 @@ const SAFE = [
   'apiItem',
   'apiItemHistory',
 ];
-const UNSAFE = ['createProduct', 'replaceProduct', 'updateProduct', 'deleteProduct', 'createOrder', 'createUser', 'contact', 'addToCart', 'emptyCart'];
+const UNSAFE = [
+  'createProduct',
+  'replaceProduct',
+  'updateProduct',
+  'deleteProduct',
+  'createOrder',
+  'createUser',
+  'contact',
+  'addToCart',
+  'emptyCart',
+];
 
 const apps = [
   { name: 'express', dir: 'express-shop', spec: 'app.js', extraSafe: ['file'] },

@@ -10,7 +10,7 @@ export function stringsForPattern(pattern: string): string[] {
   const literal = pattern
     .replace(/^\^|\$$/g, '')
     .replace(/(?:\\d|\[0-9\])(\{(\d+)(,\d*)?\}|\+|\*)?/g, (_m, _q, n) => '1'.repeat(count(n)))
-    .replace(/\[a-z[^\]]*\](\{(\d+)(,\d*)?\}|\+|\*)?/gi, (_m, _q, n) => 'a'.repeat(count(n)))
+    .replace(/\[a-z[^\]]*\](\{(\d+)(,\d*)?\}|\+|\*)?/g, (_m, _q, n) => 'a'.repeat(count(n)))
     .replace(/\[A-Z[^\]]*\](\{(\d+)(,\d*)?\}|\+|\*)?/g, (_m, _q, n) => 'A'.repeat(count(n)))
     .replace(/\\w(\{(\d+)(,\d*)?\}|\+|\*)?/g, (_m, _q, n) => 'a'.repeat(count(n)))
     .replace(/\\(.)/g, '$1');

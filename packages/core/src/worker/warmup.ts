@@ -2,6 +2,7 @@ import { Agent, request as httpRequest } from 'node:http';
 import { type AddressInfo, Server as NetServer, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { ServedApp } from '../adapter/contract.js';
+import { fillPath, guessParameter } from '../adapter/path-params.js';
 import { describeError, TsuError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { RouteReport, WarmupSummary } from '../protocol/messages.js';
@@ -254,7 +255,7 @@ function summarize(result: PassResult, totalMs: number): WarmupSummary {
 
 function toReport(state: RouteState): RouteReport {
   const { route, configured } = state.planned;
-  const url = state.chosen?.url ?? route.candidates[0]?.url;
+  const url = state.chosen?.url ?? route.candidates[0]?.url ?? fillPath(route.path, (p) => guessParameter(p));
   return {
     method: route.method,
     path: route.path,

@@ -16,7 +16,16 @@ import {
   Query,
 } from '@nestjs/common';
 import { calls, count } from './calls.js';
-import { CartItemDto, Category, CreateOrderDto, CreateProductDto, CreateUserDto, ListQueryDto, SearchQueryDto, UpdateProductDto } from './dto.js';
+import {
+  type CartItemDto,
+  Category,
+  type CreateOrderDto,
+  type CreateProductDto,
+  type CreateUserDto,
+  type ListQueryDto,
+  type SearchQueryDto,
+  type UpdateProductDto,
+} from './dto.js';
 
 interface Product {
   id: number;
