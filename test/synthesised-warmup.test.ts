@@ -80,3 +80,16 @@ describe.each(apps)('the $name shop, served with no config', (app) => {
     expect(await server.waitForExit()).toBe(0);
   });
 });
+
+describe('tsunicorn warmup-report APP', () => {
+  it('prints the route table, the cold routes and a snippet for them, and exits without serving', async () => {
+    const run = start({ args: ['warmup-report', 'app.js'], cwd: `${APPS}/express-shop` });
+    expect(await run.waitForExit()).toBe(0);
+    expect(run.log).toMatch(/Warm-up report for app\.js \(express adapter\): \d+ routes, \d+ warm, \d+ cold/);
+    expect(run.log).toMatch(/GET\s+\/files\/\*path\s+full stack\s+200/);
+    // Express has no body schemas: a POST guarded by a field check answers 400 to `{}`.
+    expect(run.log).toMatch(/POST \/orders: answered 400/);
+    expect(run.log).toContain(`{ method: 'POST', url: "/orders", body: {} },`);
+    expect(run.log).not.toMatch(/Listening at/);
+  });
+});
