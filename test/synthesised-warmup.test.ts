@@ -70,12 +70,15 @@ describe.each(apps)('the $name shop, served with no config', (app) => {
     expect(await server.waitForExit()).toBe(0);
   });
 
-  it('runs unsafe handlers too with --warmup-unsafe', async () => {
-    const server = start({ args: [app.spec, '-w', '1', '-b', '127.0.0.1:0', '--warmup-unsafe'], cwd });
+  it('runs unsafe handlers too with --warmup-unsafe; the last pass comes through the connection hand-over', async () => {
+    const server = start({ args: [app.spec, '-w', '1', '-b', '127.0.0.1:0', '--warmup-unsafe', '--log-level', 'debug'], cwd });
     const port = await server.ready(45_000);
     const calls = await getJson<Record<string, number>>(port, '/__calls');
     expect(calls.deleteProduct ?? 0).toBeGreaterThan(0);
     expect(server.log).not.toMatch(/validator\+serializer/);
+    expect(server.log).toMatch(/Warm-up: the last pass came through the connection hand-over \([1-9]\d* connection\(s\)\)/);
+    // --log-level debug keeps one line per request sent.
+    expect(server.log).toMatch(/\[DEBUG\].* Warm-up GET \/products\/1: first [\d.]+ ms, last [\d.]+ ms/);
     server.signal('SIGTERM');
     expect(await server.waitForExit()).toBe(0);
   });

@@ -191,6 +191,14 @@ connection once warm, after the same idle pause; a process that sat idle answers
 line: for tsunicorn, every worker booted and warmed; for the baseline, every worker's
 \`listen()\` called back. Warm-up ms is the median over workers of the time each spent
 sending its warm-up requests.
+
+With \`--idle MS\`, each route's first request follows a pause of MS, and after the steady
+passes each route is sent once more after the same pause: the **warm-after-idle control**, the
+same route on the same process, now long warm. A request after an idle pause costs more than
+one in a tight loop whether or not anything is lazy, so first ÷ control is what laziness
+costs; its median over routes and its worst route (each route's median over samples) are in
+a second table. The apps in test/apps carry no tsunicorn config; the requests measured for
+them are the client's, from their bench-requests.json, not the ones tsunicorn synthesises.
 `;
 
 /** Replaces (or adds) the section named `key` in the results file; keeps the rest. */

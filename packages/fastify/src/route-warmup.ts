@@ -167,17 +167,20 @@ function symbolValue(target: object, description: string): unknown {
   return symbol === undefined ? undefined : (target as Record<symbol, unknown>)[symbol];
 }
 
-/** Reaches the route once through inject() with guessed parameters; its context, or null. */
+/**
+ * Reaches the route once through inject() with guessed parameters, and returns its context, or
+ * null when no guess routed to it (a parameter with a RegExp constraint no guess fits).
+ */
 async function findContext(app: Injectable, route: TableRoute, trap: Trap): Promise<RouteContext | null> {
-  const params = pathParameters(route.path);
-  for (let attempt = 0; attempt < 3; attempt++) {
+  const attempts = pathParameters(route.path).length === 0 ? 1 : 3;
+  for (let attempt = 0; attempt < attempts; attempt++) {
     trap.last = null;
     const url = fillPath(route.path, (p) => guessParameter(p, attempt));
-    const res = await app.inject({ method: route.method, url, headers: { 'x-tsunicorn-warmup': '1' } }).catch(() => null);
+    // The answer does not matter (validation may reject the guess): the context is caught
+    // when Fastify builds the request, before any hook or validator.
+    await app.inject({ method: route.method, url, headers: { 'x-tsunicorn-warmup': '1' } }).catch(() => null);
     const context = trap.last as RouteContext | null;
-    if (context && res && res.statusCode !== 404 && isContextOf(context, route)) return context;
     if (context && isContextOf(context, route)) return context;
-    if (params.length === 0) break;
   }
   return null;
 }

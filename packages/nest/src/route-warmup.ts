@@ -76,11 +76,11 @@ export function synthesiseRouteWarmups(
   return { routes: warmups, restore: stopped.length > 0 ? stopHandlers(app.getHttpServer(), stopped) : () => undefined };
 }
 
-function describeWarmup(route: NestRoute, globalPipes: readonly unknown[], metadata: DtoMetadata, unsafe: boolean): RouteWarmup {
+function describeWarmup(route: NestRoute, globalPipes: readonly unknown[], metadata: DtoMetadata, fullStack: boolean): RouteWarmup {
   const base = { method: route.method, path: route.path };
   if (!route.plain) return { ...base, mode: 'skipped', reason: 'it needs a host or a version header to be reached', candidates: [] };
   const args = handlerArguments(route);
-  const isUnsafe = UNSAFE_METHODS.has(route.method) && !unsafe;
+  const isUnsafe = UNSAFE_METHODS.has(route.method) && !fullStack;
   const classPipes = [
     ...globalPipes,
     ...readPipes(route.controller),

@@ -64,7 +64,10 @@ export interface ServedApp {
    * the keepAlive, requestTimeout and headersTimeout settings do not apply to this app.
    */
   readonly ownsServerTimeouts?: boolean;
-  /** Routes for warm-up; the engine keeps GET and HEAD ones without path parameters. */
+  /**
+   * The routes the adapter found. Without `routeWarmups()` (or with `warmupRoutes` off), the
+   * engine warms the GET and HEAD ones without path parameters.
+   */
   routes(): readonly DiscoveredRoute[];
   /**
    * One synthesised warm-up per route. When an adapter has it, the engine warms these instead

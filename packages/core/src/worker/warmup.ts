@@ -68,7 +68,14 @@ export async function runWarmup(input: WarmupInput): Promise<WarmupSummary> {
   const started = performance.now();
   const deadline = started + settings.warmupTimeout * 1000;
   const client = new WarmupClient((app.server.address() as AddressInfo).port, deadline);
-  const side = input.handover ? await openHandoverListener(input.handover) : null;
+  let handedOver = 0;
+  const handover = input.handover;
+  const side = handover
+    ? await openHandoverListener((socket) => {
+        handedOver++;
+        handover(socket);
+      })
+    : null;
   const clients = { private: client, last: side ? new WarmupClient(side.port, deadline) : client };
   let ended = false;
   const endWarmup = async () => {
@@ -79,6 +86,7 @@ export async function runWarmup(input: WarmupInput): Promise<WarmupSummary> {
   try {
     const plan = await planWarmup(app, settings);
     const result = await sendPasses(clients, plan, settings, log);
+    if (side) log.debug(`Warm-up: the last pass came through the connection hand-over (${handedOver} connection(s))`);
     await endWarmup();
     if (settings.warmup) await settings.warmup(client.context(input.worker));
     const summary = summarize(result, performance.now() - started);
