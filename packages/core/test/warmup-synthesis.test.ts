@@ -4,6 +4,7 @@ import type { RouteWarmup, ServedApp } from '../src/adapter/contract.js';
 import { fillPath, guessParameter, pathParameters } from '../src/adapter/path-params.js';
 import { sampleForPattern } from '../src/adapter/sample-text.js';
 import { loadSettings } from '../src/index.js';
+import { createLogger } from '../src/logger.js';
 import { matchesRoute, planWarmup, routePattern } from '../src/worker/warmup-plan.js';
 import { formatWarmupReport } from '../src/worker/warmup-report.js';
 
@@ -71,6 +72,25 @@ describe('the warm-up plan', () => {
     expect(plan.routes[1]!.route.candidates).toEqual([{ method: 'POST', url: '/orders', body: { id: 1 } }]);
     // The configured request that matches no route is sent as before, after the adapter's.
     expect(plan.requests.map((r) => r.url)).toEqual(['/__probe', '/elsewhere']);
+  });
+
+  it('falls back to the discovered GET routes without parameters, with a warning, when synthesis fails', async () => {
+    const warnings: string[] = [];
+    const log = { ...createLogger('/dev/null', 'critical'), warning: (m: string) => void warnings.push(m) };
+    const broken: ServedApp = {
+      ...served(warmups),
+      routes: () => [
+        { method: 'GET', path: '/' },
+        { method: 'GET', path: '/users/:id' },
+      ],
+      routeWarmups: async () => {
+        throw new Error('metadata unreadable');
+      },
+    };
+    const plan = await planWarmup(broken, loadSettings(), log);
+    expect(plan.routes).toEqual([]);
+    expect(plan.requests.map((r) => r.url)).toEqual(['/', '/__probe']);
+    expect(warnings).toEqual([expect.stringContaining('metadata unreadable')]);
   });
 
   it('falls back to the discovered GET routes without parameters when warmupRoutes is off', async () => {

@@ -4,6 +4,8 @@
  * belong to no route (the adapter's probes, configured URLs of routes it does not know).
  */
 import { hasPathParameters, type RouteWarmup, type ServedApp } from '../adapter/contract.js';
+import { describeError } from '../errors.js';
+import type { Logger } from '../logger.js';
 import type { Settings } from '../settings/index.js';
 import type { WarmupRequest } from '../types.js';
 
@@ -21,9 +23,19 @@ export interface WarmupPlan {
   readonly requests: readonly WarmupRequest[];
 }
 
-/** Builds the plan; an app without synthesis keeps the GET and HEAD routes without parameters. */
-export async function planWarmup(app: ServedApp, settings: Settings): Promise<WarmupPlan> {
-  const synthesised = settings.warmupRoutes && app.routeWarmups ? await app.routeWarmups() : null;
+/**
+ * Builds the plan; an app without synthesis keeps the GET and HEAD routes without parameters.
+ * Synthesis only improves warm-up: when it fails, the worker falls back to that and says why.
+ */
+export async function planWarmup(app: ServedApp, settings: Settings, log?: Logger): Promise<WarmupPlan> {
+  let synthesised: readonly RouteWarmup[] | null = null;
+  try {
+    synthesised = settings.warmupRoutes && app.routeWarmups ? await app.routeWarmups() : null;
+  } catch (err) {
+    log?.warning(
+      `Warm-up could not synthesise requests from the app's routes, so only discovered GET routes are warmed: ${describeError(err).message}`,
+    );
+  }
   const adapterRequests = app.warmupRequests?.() ?? [];
   if (synthesised === null) return { routes: [], requests: planRequests(app, settings) };
   const configured = [...settings.warmupRequests];

@@ -84,7 +84,7 @@ export async function runWarmup(input: WarmupInput): Promise<WarmupSummary> {
     await app.endWarmup?.();
   };
   try {
-    const plan = await planWarmup(app, settings);
+    const plan = await planWarmup(app, settings, log);
     const result = await sendPasses(clients, plan, settings, log);
     if (side) log.debug(`Warm-up: the last pass came through the connection hand-over (${handedOver} connection(s))`);
     await endWarmup();
