@@ -78,7 +78,11 @@ async function load(port) {
   return { fast: fast.sort((a, b) => a - b), slow: slow.sort((a, b) => a - b), failed };
 }
 
-const median = (xs) => percentile([...xs].sort((a, b) => a - b), 50);
+const median = (xs) =>
+  percentile(
+    [...xs].sort((a, b) => a - b),
+    50,
+  );
 
 async function main() {
   const loadBefore = loadavg()[0];

@@ -8,8 +8,14 @@ import { describeForUser, ExitCode, isTsuError } from './errors.js';
 import { loadSettingsFrom, runMasterFromCli, version } from './master/main.js';
 import { parseArgv } from './settings/argv.js';
 import { helpText, printConfig } from './settings/help.js';
+import { printWarmupReport } from './warmup-report-command.js';
 
 async function main(argv: string[]): Promise<void> {
+  if (argv[0] === 'warmup-report') {
+    await printWarmupReport(parseArgv(argv.slice(1)));
+    // The app may hold timers or pools its close hooks left open: the report is done.
+    process.exit(0);
+  }
   const parsed = parseArgv(argv);
   if (parsed.help) return void process.stdout.write(helpText());
   if (parsed.version) return void process.stdout.write(`tsunicorn ${await version()} (Node ${process.version})\n`);

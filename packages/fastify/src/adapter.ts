@@ -2,6 +2,7 @@ import type { Adapter, AdapterOptions, BuildContext, DiscoveredRoute, ServedApp 
 import { type FastifyApp, type FastifyAppOrFactory, obtainApp, servableServer } from './fastify-app.js';
 import { type FastifyAdapterOptions, type ResolvedAdapterOptions, resolveAdapterOptions } from './options.js';
 import { readRouteTable } from './route-table.js';
+import { synthesiseRouteWarmups } from './route-warmup.js';
 import { bodyParserProbes } from './warmup.js';
 
 /**
@@ -27,19 +28,26 @@ export function createAdapter(appOrFactory: FastifyAppOrFactory, options: Fastif
       const app = await obtainApp(appOrFactory);
       // Plugins, routes, ajv validators and fast-json-stringify serializers are built here.
       await app.ready();
-      return serveApp(app, resolved);
+      return serveApp(app, resolved, ctx.settings);
     },
   };
 }
 
-function serveApp(app: FastifyApp, options: ResolvedAdapterOptions): ServedApp {
+function serveApp(app: FastifyApp, options: ResolvedAdapterOptions, settings: BuildContext['settings']): ServedApp {
   const server = servableServer(app);
   const routes: readonly DiscoveredRoute[] = Object.freeze(readRouteTable(app));
+  let restore = () => {};
   return {
     server,
     // Fastify set connectionTimeout, keepAliveTimeout and requestTimeout on its server.
     ownsServerTimeouts: true,
     routes: () => routes,
+    routeWarmups: async () => {
+      const warmup = await synthesiseRouteWarmups(app, routes, settings.warmupUnsafe, settings.warmupRequests);
+      restore = warmup.restore;
+      return warmup.routes;
+    },
+    endWarmup: () => restore(),
     warmupRequests: () => (options.warmupBodyParsers ? bodyParserProbes(app) : []),
     // onClose hooks run here. The server stopped listening earlier, and Fastify's
     // forceCloseConnections only acts on a server Fastify listened itself, so nothing

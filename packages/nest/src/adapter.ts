@@ -6,6 +6,7 @@ import { loadLazyModules } from './lazy-modules.js';
 import { requestScopedNotes } from './notes.js';
 import { checkAdapterOptions, type NestAdapterOptions } from './options.js';
 import { isFastify, readyPlatform } from './platform.js';
+import { synthesiseRouteWarmups } from './route-warmup.js';
 import { discoverRoutes, type NestRoute } from './routes.js';
 import { validationWarmupRequests } from './validation-warmup.js';
 
@@ -51,11 +52,20 @@ async function buildApp(source: NestAppSource, options: NestAdapterOptions, ctx:
 function describeApp(app: INestApplication, options: NestAdapterOptions, ctx: BuildContext<NestAdapterOptions>): ServedApp {
   const routes = discoverRoutesOrNone(app, ctx);
   const server: Server = app.getHttpServer();
-  const validation = options.warmupValidation === false ? [] : validationWarmupRequests(app, routes);
+  // With synthesis on, every DTO route gets a valid body instead of one that fails validation.
+  const synthesise = ctx.settings.warmupRoutes;
+  const validation = options.warmupValidation === false || synthesise ? [] : validationWarmupRequests(app, routes);
+  let restore = () => {};
   return {
     server,
     ownsServerTimeouts: isFastify(app),
     routes: () => routes.filter((route) => route.plain).map(toDiscoveredRoute),
+    routeWarmups: async () => {
+      const warmup = synthesiseRouteWarmups(app, routes, ctx.settings.warmupUnsafe, ctx.settings.warmupRequests);
+      restore = warmup.restore;
+      return warmup.routes;
+    },
+    endWarmup: () => restore(),
     warmupRequests: () => validation,
     notes: () => [...requestScopedNotes(routes), ...rejectedBodyNotes(validation, ctx)],
     close: () => app.close(),
