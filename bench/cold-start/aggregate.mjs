@@ -12,6 +12,8 @@ export function aggregateRuns(starts) {
   const samples = starts.flatMap((s) => s.samples);
   const perRoute = aggregateRoutes(samples);
   const worst = maxBy(perRoute, (r) => r.ratio);
+  const hasIdle = perRoute.every((r) => r.idleRatio !== undefined);
+  const worstIdle = hasIdle ? maxBy(perRoute, (r) => r.idleRatio) : undefined;
   const sampleMedians = samples.map((s) => s.medianRatio);
   return {
     starts: starts.length,
@@ -29,6 +31,10 @@ export function aggregateRuns(starts) {
     steadyTotalMs: median(samples.map((s) => s.steadyTotalMs)),
     startToReadyMs: median(starts.map((s) => s.startToReadyMs)),
     warmupMs: starts[0].warmupMs === null ? null : median(starts.map((s) => s.warmupMs)),
+    // First ÷ warm-after-idle control, each route's median over samples, then over routes.
+    ...(worstIdle
+      ? { medianIdleRatio: median(perRoute.map((r) => r.idleRatio)), worstIdleRatio: worstIdle.idleRatio, worstIdleRoute: worstIdle.route }
+      : {}),
     perRoute,
   };
 }
@@ -41,6 +47,7 @@ function aggregateRoutes(samples) {
       firstMs: median(same.map((r) => r.firstMs)),
       steadyMs: median(same.map((r) => r.steadyMs)),
       ratio: median(same.map((r) => r.ratio)),
+      ...(first.idleMs === undefined ? {} : { idleMs: median(same.map((r) => r.idleMs)), idleRatio: median(same.map((r) => r.idleRatio)) }),
       statuses: [...new Set(same.flatMap((r) => [r.firstStatus, r.steadyStatus]))].sort(),
     };
   });

@@ -19,6 +19,11 @@ const KNOWN = {
   // `start` serves createApp(): the app as its main.ts configures it (global pipes, prefix,
   // versioning), with the example's tsunicorn.config.js.
   nest: { adapter: 'nest', framework: '@nestjs/core', scripts: ['start'] },
+  // Apps as they come, with no tsunicorn config (test/apps): the requests measured are the
+  // ones a client would send, listed in the app's bench-requests.json, not tsunicorn's own.
+  'express-shop': { adapter: 'express', framework: 'express', scripts: ['start'], base: 'test/apps' },
+  'fastify-shop': { adapter: 'fastify', framework: 'fastify', scripts: ['start'], base: 'test/apps' },
+  'nest-shop': { adapter: 'nest', framework: '@nestjs/core', scripts: ['start'], base: 'test/apps' },
 };
 
 /** Names of the apps the benchmark can run. */
@@ -31,14 +36,30 @@ export const APP_NAMES = Object.keys(KNOWN);
 export function describeApp(name) {
   const known = KNOWN[name];
   if (!known) return notReady(name, `unknown app "${name}" (known: ${APP_NAMES.join(', ')})`);
-  const dir = join(ROOT, 'examples', name);
+  const dir = join(ROOT, known.base ?? 'examples', name);
   const adapterEntry = join(ROOT, 'packages', known.adapter, 'dist/index.js');
   if (!existsSync(adapterEntry)) return notReady(name, `${adapterEntry} is missing: build the adapter (pnpm build)`);
   const spec = known.scripts.map((script) => readStartSpec(dir, script)).find(Boolean);
-  if (!spec) return notReady(name, `examples/${name}/package.json has no "${known.scripts.join('" or "')}": "tsunicorn SPEC" script`);
+  if (!spec)
+    return notReady(
+      name,
+      `${known.base ?? 'examples'}/${name}/package.json has no "${known.scripts.join('" or "')}": "tsunicorn SPEC" script`,
+    );
   const modulePath = spec.replace(/:[^:/\\]+$/, '');
-  if (!existsSync(join(dir, modulePath))) return notReady(name, `examples/${name}/${modulePath} is missing (not written or not built yet)`);
-  return { ok: true, name, dir, spec, framework: known.framework, frameworkVersion: readVersion(dir, known.framework) };
+  if (!existsSync(join(dir, modulePath)))
+    return notReady(name, `${known.base ?? 'examples'}/${name}/${modulePath} is missing (not written or not built yet)`);
+  const requestsFile = join(dir, 'bench-requests.json');
+  const requests = existsSync(requestsFile) ? JSON.parse(readFileSync(requestsFile, 'utf8')) : null;
+  return {
+    ok: true,
+    name,
+    dir,
+    spec,
+    requests,
+    baseline: known.adapter,
+    framework: known.framework,
+    frameworkVersion: readVersion(dir, known.framework),
+  };
 }
 
 function notReady(name, why) {
@@ -52,7 +73,7 @@ export function tsunicornArgs(app, workers) {
 
 /** The arguments that start the same app module under plain node:cluster + listen(). */
 export function baselineArgs(app, workers) {
-  return [join(ROOT, 'bench/cold-start/baseline', `${app.name}.mjs`), app.spec, '--workers', String(workers)];
+  return [join(ROOT, 'bench/cold-start/baseline', `${app.baseline}.mjs`), app.spec, '--workers', String(workers)];
 }
 
 function readStartSpec(dir, script) {

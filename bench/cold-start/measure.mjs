@@ -16,7 +16,7 @@ import { maxBy, median } from './stats.mjs';
  * @param {{ workers: number, passes: number, steadyPasses: number, connectWaitMs: number }} options
  * @returns {Promise<{ samples: Sample[], duplicates: number }>} one sample per distinct worker reached
  */
-export async function measureServer(server, requests, { workers, passes, steadyPasses, connectWaitMs }) {
+export async function measureServer(server, requests, { workers, passes, steadyPasses, connectWaitMs, idleMs = 0 }) {
   const conns = [];
   try {
     for (let i = 0; i < workers; i++) conns.push(await openConnection(server.host, server.port));
@@ -34,7 +34,7 @@ export async function measureServer(server, requests, { workers, passes, steadyP
         duplicates++;
         continue;
       }
-      const sample = await measureConnection(conn, requests, passes, steadyPasses);
+      const sample = await measureConnection(conn, requests, passes, steadyPasses, idleMs);
       sample.idleWarmMs = await measureIdleWarm(conn, requests[0], 2 * connectWaitMs);
       samples.push({ pid: pids[i], ...sample });
     }
@@ -44,14 +44,28 @@ export async function measureServer(server, requests, { workers, passes, steadyP
   }
 }
 
-async function measureConnection(conn, requests, passes, steadyPasses) {
+async function measureConnection(conn, requests, passes, steadyPasses, idleMs) {
   const first = [];
-  for (const req of requests) first.push(await conn.send(req));
+  for (const req of requests) {
+    if (idleMs > 0) await sleep(idleMs);
+    first.push(await conn.send(req));
+  }
   const later = requests.map(() => []);
   for (let pass = 0; pass < passes; pass++) {
     for (const [i, req] of requests.entries()) later[i].push(await conn.send(req));
   }
-  return summarize(requests, first, later, steadyPasses);
+  // The warm-after-idle control of each route: the same route, after the same pause, on the
+  // same process now long warm. Any request after an idle pause costs more than one in a tight
+  // loop (sleeping CPU, cold caches), so this, not the steady median, is the floor a first
+  // request can reach.
+  const control = [];
+  if (idleMs > 0) {
+    for (const req of requests) {
+      await sleep(idleMs);
+      control.push(await conn.send(req));
+    }
+  }
+  return summarize(requests, first, later, steadyPasses, control);
 }
 
 /**
@@ -69,21 +83,27 @@ async function measureIdleWarm(conn, req, idleMs) {
   return median(times);
 }
 
-function summarize(requests, first, later, steadyPasses) {
+function summarize(requests, first, later, steadyPasses, control) {
   const routes = requests.map((req, i) => {
     const steadyMs = median(later[i].slice(-steadyPasses).map((s) => s.ms));
+    const idleMs = control[i]?.ms;
     return {
       route: `${req.method} ${req.url}`,
       firstMs: first[i].ms,
       steadyMs,
       ratio: first[i].ms / steadyMs,
+      ...(idleMs === undefined ? {} : { idleMs, idleRatio: first[i].ms / idleMs }),
       firstStatus: first[i].status,
       steadyStatus: later[i].at(-1).status,
     };
   });
   const worst = maxBy(routes, (r) => r.ratio);
+  const worstIdle = control.length > 0 ? maxBy(routes, (r) => r.idleRatio) : undefined;
   return {
     routes,
+    ...(worstIdle
+      ? { medianIdleRatio: median(routes.map((r) => r.idleRatio)), worstIdleRatio: worstIdle.idleRatio, worstIdleRoute: worstIdle.route }
+      : {}),
     medianRatio: median(routes.map((r) => r.ratio)),
     worstRatio: worst.ratio,
     worstRoute: worst.route,

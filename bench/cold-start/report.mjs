@@ -36,6 +36,7 @@ export function renderSection(report) {
     '',
   ];
   if (report.apps.length > 0) parts.push(summaryTable(report.apps), '', targetLine(report.apps));
+  if (options.idleMs > 0 && report.apps.length > 0) parts.push('', idleTable(report.apps, options.idleMs), '', idleTargetLine(report.apps));
   for (const skipped of report.skippedApps) parts.push('', `- **${skipped.name} not measured**: ${skipped.why}`);
   for (const app of report.apps) parts.push('', routeDetails(app));
   return parts.join('\n');
@@ -74,6 +75,43 @@ function summaryTable(apps) {
   return markdownTable(headers, rows, { right });
 }
 
+/** The warm-after-idle control's targets: median over routes and worst route of first ÷ control. */
+export const IDLE_TARGET = { median: 1.5, worst: 3 };
+
+function idleTable(apps, idleMs) {
+  const headers = [
+    'app',
+    'server',
+    `first ÷ warm-after-idle (${idleMs} ms), median over routes`,
+    'worst route',
+    'worst ratio',
+    'start → ready ms',
+    'warm-up ms',
+  ];
+  const rows = apps.flatMap((app) =>
+    app.results.map(({ contender, summary: s }) => [
+      `${app.name} (${app.requestCount} routes)`,
+      contender,
+      formatRatio(s.medianIdleRatio),
+      `\`${s.worstIdleRoute}\``,
+      formatRatio(s.worstIdleRatio),
+      formatMs(s.startToReadyMs),
+      s.warmupMs === null ? '–' : formatMs(s.warmupMs),
+    ]),
+  );
+  return markdownTable(headers, rows, { right: headers.slice(2).filter((h) => h !== 'worst route') });
+}
+
+function idleTargetLine(apps) {
+  const verdicts = apps.map((app) => {
+    const ours = app.results.find((r) => r.contender === 'tsunicorn')?.summary;
+    if (!ours) return `${app.name}: not run`;
+    const ok = ours.medianIdleRatio <= IDLE_TARGET.median && ours.worstIdleRatio <= IDLE_TARGET.worst;
+    return `${app.name} ${formatRatio(ours.medianIdleRatio)} / ${formatRatio(ours.worstIdleRatio)} ${ok ? 'met' : '**missed**'}`;
+  });
+  return `Target, tsunicorn's first ÷ warm-after-idle ≤ ${IDLE_TARGET.median}× median over routes and ≤ ${IDLE_TARGET.worst}× worst route: ${verdicts.join('; ')}.`;
+}
+
 function targetLine(apps) {
   const verdicts = apps.map((app) => {
     const ours = app.results.find((r) => r.contender === 'tsunicorn')?.summary;
@@ -86,10 +124,12 @@ function targetLine(apps) {
 
 function routeDetails(app) {
   const [a, b] = app.results;
+  const idle = a.summary.perRoute[0]?.idleMs !== undefined;
   const headers = ['route', 'status', `${a.contender} first`, 'steady', 'ratio', `${b.contender} first`, 'steady ', 'ratio '];
+  if (idle) headers.push(`${a.contender} idle control`, '÷ control', `${b.contender} idle control`, '÷ control ');
   const rows = a.summary.perRoute.map((ra, i) => {
     const rb = b.summary.perRoute[i];
-    return [
+    const row = [
       `\`${ra.route}\``,
       [...new Set([...ra.statuses, ...rb.statuses])].join('/'),
       formatMs(ra.firstMs),
@@ -99,6 +139,8 @@ function routeDetails(app) {
       formatMs(rb.steadyMs),
       formatRatio(rb.ratio),
     ];
+    if (idle) row.push(formatMs(ra.idleMs), formatRatio(ra.idleRatio), formatMs(rb.idleMs), formatRatio(rb.idleRatio));
+    return row;
   });
   const notes = [];
   if (app.skipped.length) notes.push(`Discovered but not measured: ${app.skipped.map((l) => `\`${l}\``).join(', ')}.`);
@@ -149,6 +191,14 @@ connection once warm, after the same idle pause; a process that sat idle answers
 line: for tsunicorn, every worker booted and warmed; for the baseline, every worker's
 \`listen()\` called back. Warm-up ms is the median over workers of the time each spent
 sending its warm-up requests.
+
+With \`--idle MS\`, each route's first request follows a pause of MS, and after the steady
+passes each route is sent once more after the same pause: the **warm-after-idle control**, the
+same route on the same process, now long warm. A request after an idle pause costs more than
+one in a tight loop whether or not anything is lazy, so first ÷ control is what laziness
+costs; its median over routes and its worst route (each route's median over samples) are in
+a second table. The apps in test/apps carry no tsunicorn config; the requests measured for
+them are the client's, from their bench-requests.json, not the ones tsunicorn synthesises.
 `;
 
 /** Replaces (or adds) the section named `key` in the results file; keeps the rest. */

@@ -30,6 +30,8 @@ const USAGE = `usage: pnpm bench cold-start [options]
   --passes N          steady passes after the first request (default 30)
   --steady N          passes the steady median is taken from, the last ones (default 20)
   --connect-wait MS   pause between connecting and the first request (default 100)
+  --idle MS           pause before each route's first request and before its warm-after-idle
+                      control on the warm server (default 0: no per-route control)
   --node-env VALUE    NODE_ENV for the servers (default production)
   --tsunicorn-args=S  extra CLI arguments for tsunicorn, e.g. --tsunicorn-args="--warmup-hits 10"
   --label TEXT        name of a variant (e.g. "Nest with a config"): its own section in the results file
@@ -47,6 +49,7 @@ function parseOptions(argv) {
       passes: { type: 'string', default: '30' },
       steady: { type: 'string', default: '20' },
       'connect-wait': { type: 'string', default: '100' },
+      idle: { type: 'string', default: '0' },
       'node-env': { type: 'string', default: 'production' },
       'tsunicorn-args': { type: 'string', default: '' },
       label: { type: 'string', default: '' },
@@ -73,6 +76,7 @@ function parseOptions(argv) {
     passes: int('passes', 1),
     steady: int('steady', 1),
     connectWaitMs: int('connect-wait', 0),
+    idleMs: int('idle', 0),
     nodeEnv: values['node-env'],
     tsunicornArgs: values['tsunicorn-args'].split(/\s+/).filter(Boolean).map(absoluteIfFile),
     label: values.label,
@@ -105,6 +109,7 @@ async function runOnce(contender, app, requests, options, env) {
       passes: options.passes,
       steadyPasses: options.steady,
       connectWaitMs: options.connectWaitMs,
+      idleMs: options.idleMs,
     });
     return { samples, duplicates, startToReadyMs: started.startToReadyMs, warmupMs: started.warmupMs };
   } finally {
@@ -113,21 +118,20 @@ async function runOnce(contender, app, requests, options, env) {
 }
 
 function describeStart(start) {
-  const each = start.samples.map((s) => `${s.medianRatio.toFixed(2)}× (worst ${s.worstRatio.toFixed(1)}× ${s.worstRoute})`);
+  const idle = (s) =>
+    s.medianIdleRatio === undefined
+      ? ''
+      : `; ÷ idle control ${s.medianIdleRatio.toFixed(2)}× (worst ${s.worstIdleRatio.toFixed(1)}× ${s.worstIdleRoute})`;
+  const each = start.samples.map((s) => `${s.medianRatio.toFixed(2)}× (worst ${s.worstRatio.toFixed(1)}× ${s.worstRoute})${idle(s)}`);
   const dup = start.duplicates ? `, ${start.duplicates} connection(s) shared a worker and were dropped` : '';
   return `median per worker ${each.join(', ')}; start → ready ${Math.round(start.startToReadyMs)} ms${dup}`;
 }
 
 async function benchApp(app, options, env) {
-  progress(`\n${app.name}: discovering routes (${app.spec})`);
-  const { requests, skipped } = await discoverRequests({
-    node: options.node,
-    cli: CLI,
-    app: app.spec,
-    cwd: app.dir,
-    env,
-    extraArgs: options.tsunicornArgs,
-  });
+  progress(`\n${app.name}: ${app.requests ? 'requests from bench-requests.json' : 'discovering routes'} (${app.spec})`);
+  const { requests, skipped } = app.requests
+    ? { requests: app.requests, skipped: [] }
+    : await discoverRequests({ node: options.node, cli: CLI, app: app.spec, cwd: app.dir, env, extraArgs: options.tsunicornArgs });
   progress(`${app.name}: ${requests.length} requests to measure`);
   const starts = new Map(CONTENDERS.map((c) => [c.name, []]));
   for (let i = 0; i < options.runs; i++) {

@@ -3,15 +3,24 @@
  * `tsunicorn [options] APP` — the command line. Flags come from the settings table; see
  * docs/settings.md or `tsunicorn --help`.
  */
-import { checkConfig } from './check-config.js';
-import { runCtl } from './ctl.js';
 import { describeForUser, ExitCode, isTsuError } from './errors.js';
 import { loadSettingsFrom, runMasterFromCli, version } from './master/main.js';
 import { parseArgv } from './settings/argv.js';
 import { helpText, printConfig } from './settings/help.js';
 
 async function main(argv: string[]): Promise<void> {
-  if (argv[0] === 'ctl') return void process.exit(await runCtl(argv.slice(1)));
+  if (argv[0] === 'ctl') {
+    const { runCtl } = await import('./ctl.js');
+    return void process.exit(await runCtl(argv.slice(1)));
+  }
+  // The commands that import the app are loaded only when asked for: the master never runs
+  // them, and what it loads it keeps for its whole life (`pnpm bench throughput`: master RSS).
+  if (argv[0] === 'warmup-report') {
+    const { printWarmupReport } = await import('./warmup-report-command.js');
+    await printWarmupReport(parseArgv(argv.slice(1)));
+    // The app may hold timers or pools its close hooks left open: the report is done.
+    process.exit(0);
+  }
   const parsed = parseArgv(argv);
   if (parsed.help) return void process.stdout.write(helpText());
   if (parsed.version) return void process.stdout.write(`tsunicorn ${await version()} (Node ${process.version})\n`);
@@ -21,6 +30,7 @@ async function main(argv: string[]): Promise<void> {
   }
   if (parsed.checkConfig) {
     // The app was imported: whatever it left open (a pool, a timer) must not keep this alive.
+    const { checkConfig } = await import('./check-config.js');
     return exitAfter(await checkConfig(parsed), ExitCode.OK);
   }
   if (parsed.printConfig) return;

@@ -8,7 +8,16 @@ import type { Settings, UserConfig } from './settings/index.js';
 import { resolveSettings } from './settings/resolve.js';
 import { isWorkerProcess, runWorker } from './worker/runtime.js';
 
-export type { Adapter, AdapterOptions, AdapterPackage, BuildContext, DiscoveredRoute, ServedApp } from './adapter/contract.js';
+export type {
+  Adapter,
+  AdapterOptions,
+  AdapterPackage,
+  BuildContext,
+  DiscoveredRoute,
+  RouteWarmup,
+  ServedApp,
+  WarmupMode,
+} from './adapter/contract.js';
 export { hasPathParameters } from './adapter/contract.js';
 export {
   detectFramework,
@@ -19,9 +28,19 @@ export {
   isNestApplication,
   isNestModuleClass,
 } from './adapter/detect.js';
+export {
+  fillPath,
+  guessParameter,
+  guessParameterValues,
+  type PathParameter,
+  pathParameters,
+  SAMPLE_UUID,
+} from './adapter/path-params.js';
 export { trustedProxies } from './adapter/proxy.js';
+export { sampleForPattern, stringsForPattern } from './adapter/sample-text.js';
 export { ExitCode, isTsuError, TsuError, type TsuErrorCode } from './errors.js';
 export type { Logger } from './logger.js';
+export type { RouteReport } from './protocol/messages.js';
 export type { LogLevel, Settings, UserConfig, WarmupFunction } from './settings/index.js';
 export { defineConfig } from './settings/resolve.js';
 export type {
@@ -34,7 +53,10 @@ export type {
   WorkerExitInfo,
   WorkerInfo,
 } from './types.js';
+export { formatWarmupReport } from './warmup-report.js';
 export { isWorkerProcess } from './worker/runtime.js';
+export { isWarmupRequest, WARMUP_HEADER } from './worker/warmup.js';
+export { matchesRoute } from './worker/warmup-plan.js';
 
 /**
  * Runs the calling script under tsunicorn; what the adapters' drop-in `listen()` calls.

@@ -53,13 +53,15 @@ export function jsonLine(level: number, fields: Record<string, unknown>, msg: st
 /**
  * Creates the error log writing to `file` ("-" is stderr). Writes are synchronous so that a
  * line logged just before a crash or an exit is never lost; the error log is not on the
- * request path. Levels below `level` are no-op functions. `format` 'json' writes one JSON
+ * request path. Levels below `level` are no-op functions. `identity`: the worker whose lines
+ * these are (or a tag for the text lines). `format` 'json' writes one JSON
  * object per line (see jsonLine) instead of gunicorn's text.
  */
-export function createLogger(file: string, level: LogLevel, identity?: LogIdentity, format: LogFormat = 'text'): Logger {
+export function createLogger(file: string, level: LogLevel, identity?: LogIdentity | string, format: LogFormat = 'text'): Logger {
   let fd = openLog(file);
-  const tag = identity ? ` [worker ${identity.worker}, gen ${identity.generation}]` : '';
-  const fields = identity ? { worker: identity.worker, generation: identity.generation } : {};
+  // A string is a free tag for the text lines (`[warmup-report]`).
+  const tag = typeof identity === 'string' ? ` ${identity}` : identity ? ` [worker ${identity.worker}, gen ${identity.generation}]` : '';
+  const fields = typeof identity === 'object' ? { worker: identity.worker, generation: identity.generation } : {};
   const formatLine =
     format === 'json'
       ? (name: string, message: string) => jsonLine(pinoLevel[name]!, fields, message)

@@ -72,4 +72,23 @@ export interface WarmupSummary {
   readonly totalMs: number;
   /** Requests that failed while warmupStrict is off. */
   readonly failed: number;
+  /** One row per route the adapter synthesised a warm-up for (absent for apps without). */
+  readonly routes?: readonly RouteReport[];
+}
+
+/** How one route was warmed, for the warm-up report. */
+export interface RouteReport {
+  readonly method: string;
+  readonly path: string;
+  /** `full stack`, `validator+serializer` or `skipped`; `configured` when warmupRequests won. */
+  readonly mode: string;
+  /** The request sent, when one was; the snippet for cold routes starts from it. */
+  readonly url?: string;
+  readonly status?: number;
+  readonly firstMs?: number;
+  readonly lastMs?: number;
+  /** Why the route is cold (skipped, or every candidate answered 4xx), or what stays cold. */
+  readonly reason?: string;
+  /** True when no request of this route reached the app's code successfully. */
+  readonly cold: boolean;
 }

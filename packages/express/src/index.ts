@@ -16,9 +16,11 @@ import {
 import { type AppOrFactory, type ExpressApp, obtainApp } from './app.js';
 import { bodyWarmupRequests } from './body-warmup.js';
 import { type CheckedOptions, checkOptions, type ExpressAdapterOptions, splitListenOptions } from './options.js';
+import { synthesiseRouteWarmups } from './route-warmup.js';
 import { discoverRoutes, discoveryNotes } from './routes.js';
 import { loadViewEngine, renderViews, viewCacheNotes } from './views.js';
 
+export { isWarmupRequest, WARMUP_HEADER } from '@tsunicorn/core';
 export { type AppOrFactory, type ExpressApp, type ExpressAppFactory, isExpressApp } from './app.js';
 export { BODY_WARMUP_PATH } from './body-warmup.js';
 export type { ExpressAdapterOptions } from './options.js';
@@ -70,10 +72,17 @@ async function buildServedApp(appOrFactory: AppOrFactory, options: CheckedOption
   const trust = trustedProxies(ctx.settings);
   // forwarded-allow-ips decides which peers may set X-Forwarded-*; req.ip and req.protocol follow.
   if (trust !== null) app.set('trust proxy', trust);
+  let restore = () => {};
   return {
     // Express has no server of its own: the app is the request listener.
     server: createServer(app),
     routes: () => discoverRoutes(app),
+    routeWarmups: async () => {
+      const warmup = synthesiseRouteWarmups(app, ctx.settings.warmupUnsafe, ctx.settings.warmupRequests);
+      restore = warmup.restore;
+      return warmup.routes;
+    },
+    endWarmup: () => restore(),
     warmupRequests: () => (options.bodyWarmup ? bodyWarmupRequests(app) : []),
     prepare: () => prepareApp(app, options, ctx),
     notes: () => [...discoveryNotes(app), ...viewCacheNotes(app)],

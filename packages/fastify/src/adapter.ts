@@ -3,6 +3,7 @@ import { trustedProxies } from '@tsunicorn/core';
 import { type FastifyApp, type FastifyAppOrFactory, obtainApp, servableServer } from './fastify-app.js';
 import { type FastifyAdapterOptions, type ResolvedAdapterOptions, resolveAdapterOptions } from './options.js';
 import { readRouteTable } from './route-table.js';
+import { synthesiseRouteWarmups } from './route-warmup.js';
 import { bodyParserProbes } from './warmup.js';
 
 /**
@@ -30,7 +31,7 @@ export function createAdapter(appOrFactory: FastifyAppOrFactory, options: Fastif
       warnIfTrustProxyFixed(app, trustProxy, ctx);
       // Plugins, routes, ajv validators and fast-json-stringify serializers are built here.
       await app.ready();
-      return serveApp(app, resolved);
+      return serveApp(app, resolved, ctx.settings);
     },
   };
 }
@@ -46,14 +47,21 @@ function warnIfTrustProxyFixed(app: FastifyApp, trustProxy: true | string[] | nu
   );
 }
 
-function serveApp(app: FastifyApp, options: ResolvedAdapterOptions): ServedApp {
+function serveApp(app: FastifyApp, options: ResolvedAdapterOptions, settings: BuildContext['settings']): ServedApp {
   const server = servableServer(app);
   const routes: readonly DiscoveredRoute[] = Object.freeze(readRouteTable(app));
+  let restore = () => {};
   return {
     server,
     // Fastify set connectionTimeout, keepAliveTimeout and requestTimeout on its server.
     ownsServerTimeouts: true,
     routes: () => routes,
+    routeWarmups: async () => {
+      const warmup = await synthesiseRouteWarmups(app, routes, settings.warmupUnsafe, settings.warmupRequests);
+      restore = warmup.restore;
+      return warmup.routes;
+    },
+    endWarmup: () => restore(),
     warmupRequests: () => (options.warmupBodyParsers ? bodyParserProbes(app) : []),
     // onClose hooks run here. The server stopped listening earlier, and Fastify's
     // forceCloseConnections only acts on a server Fastify listened itself, so nothing

@@ -4,6 +4,9 @@
  * uses when the app module exports a Fastify instance.
  */
 import { serve } from '@tsunicorn/core';
+
+export { isWarmupRequest, WARMUP_HEADER } from '@tsunicorn/core';
+
 import { createAdapter } from './adapter.js';
 import type { FastifyAppOrFactory } from './fastify-app.js';
 import { type FastifyListenOptions, splitListenOptions } from './options.js';
@@ -11,6 +14,7 @@ import { type FastifyListenOptions, splitListenOptions } from './options.js';
 export { createAdapter } from './adapter.js';
 export { type FastifyApp, type FastifyAppOrFactory, type FastifyFactoryOptions, isFastifyInstance } from './fastify-app.js';
 export type { FastifyAdapterOptions, FastifyListenOptions } from './options.js';
+export { type SampleOptions, type Schema, sampleValue, sampleVariants } from './schema-sample.js';
 
 /**
  * The drop-in for `await app.listen({ port })`: runs this script as a tsunicorn master that

@@ -7,12 +7,13 @@ import { loadLazyModules } from './lazy-modules.js';
 import { requestScopedNotes } from './notes.js';
 import { checkAdapterOptions, type NestAdapterOptions } from './options.js';
 import { applyTrustProxy, isFastify, readyPlatform } from './platform.js';
-
-const FASTIFY_TRUST_PROXY =
-  'nest: forwarded-allow-ips is not applied: this app runs on a FastifyAdapter created without it, and Fastify fixes trustProxy when it is created; pass the module class (the adapter creates the platform) or `new FastifyAdapter({ trustProxy })`';
+import { synthesiseRouteWarmups } from './route-warmup.js';
 
 import { discoverRoutes, type NestRoute } from './routes.js';
 import { validationWarmupRequests } from './validation-warmup.js';
+
+const FASTIFY_TRUST_PROXY =
+  'nest: forwarded-allow-ips is not applied: this app runs on a FastifyAdapter created without it, and Fastify fixes trustProxy when it is created; pass the module class (the adapter creates the platform) or `new FastifyAdapter({ trustProxy })`';
 
 /**
  * Teaches tsunicorn a Nest app. The app is built in `build()`, that is in each worker and
@@ -58,11 +59,20 @@ async function buildApp(source: NestAppSource, options: NestAdapterOptions, ctx:
 function describeApp(app: INestApplication, options: NestAdapterOptions, ctx: BuildContext<NestAdapterOptions>): ServedApp {
   const routes = discoverRoutesOrNone(app, ctx);
   const server: Server = app.getHttpServer();
-  const validation = options.warmupValidation === false ? [] : validationWarmupRequests(app, routes);
+  // With synthesis on, every DTO route gets a valid body instead of one that fails validation.
+  const synthesise = ctx.settings.warmupRoutes;
+  const validation = options.warmupValidation === false || synthesise ? [] : validationWarmupRequests(app, routes);
+  let restore = () => {};
   return {
     server,
     ownsServerTimeouts: isFastify(app),
     routes: () => routes.filter((route) => route.plain).map(toDiscoveredRoute),
+    routeWarmups: async () => {
+      const warmup = synthesiseRouteWarmups(app, routes, ctx.settings.warmupUnsafe, ctx.settings.warmupRequests);
+      restore = warmup.restore;
+      return warmup.routes;
+    },
+    endWarmup: () => restore(),
     warmupRequests: () => validation,
     notes: () => [...requestScopedNotes(routes), ...rejectedBodyNotes(validation, ctx)],
     close: () => app.close(),

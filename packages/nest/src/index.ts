@@ -7,8 +7,10 @@ import { createAdapter } from './adapter.js';
 import type { NestAppSource } from './app-source.js';
 import { type NestListenOptions, splitListenOptions } from './options.js';
 
+export { isWarmupRequest, WARMUP_HEADER } from '@tsunicorn/core';
 export { createAdapter } from './adapter.js';
 export { isNestApplication, isNestModuleClass, type NestAppFactory, type NestAppSource } from './app-source.js';
+export { type DtoMetadata, loadDtoMetadata, sampleDto } from './dto-sample.js';
 export type { LazyModuleImport, NestAdapterOptions, NestListenOptions, NestPlatform } from './options.js';
 
 /**

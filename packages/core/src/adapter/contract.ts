@@ -14,6 +14,35 @@ export interface DiscoveredRoute {
 /** Adapter options as the core hands them over: merged and checked (see `Adapter.checkOptions`). */
 export type AdapterOptions = Readonly<Record<string, unknown>>;
 
+/** How warm-up warmed a route, as the warm-up report shows it. */
+export type WarmupMode = 'full stack' | 'validator+serializer' | 'skipped';
+
+/**
+ * A warm-up an adapter synthesised for one route from the framework's own metadata (schemas,
+ * DTOs, pipes, path parameters).
+ */
+export interface RouteWarmup {
+  /** Upper-case method, as the route declares it. */
+  readonly method: string;
+  /** Path as declared, e.g. `/users/:id`. */
+  readonly path: string;
+  /**
+   * `full stack`: the request runs the route's handler. `validator+serializer`: the request
+   * runs what the framework does before and after the handler (body parser, validation, pipes,
+   * serializer) and the adapter keeps the handler itself from running. `skipped`: nothing is sent.
+   */
+  readonly mode: WarmupMode;
+  /** Why the route is skipped, or what stays cold, for the report. */
+  readonly reason?: string;
+  /**
+   * Requests to try in order: the first that answers below 400 is sent on every pass; one
+   * that answers 4xx gives way to the next.
+   */
+  readonly candidates: readonly WarmupRequest[];
+  /** In-process warming of the route's parts no request reaches (e.g. its pipes), once per pass. */
+  warm?(): Promise<void>;
+}
+
 /** Handed to an adapter's `build()`. */
 export interface BuildContext<Options = unknown> {
   readonly settings: Settings;
@@ -44,8 +73,18 @@ export interface ServedApp {
    * the keepAlive, requestTimeout and headersTimeout settings do not apply to this app.
    */
   readonly ownsServerTimeouts?: boolean;
-  /** Routes for warm-up; the engine keeps GET and HEAD ones without path parameters. */
+  /**
+   * The routes the adapter found. Without `routeWarmups()` (or with `warmupRoutes` off), the
+   * engine warms the GET and HEAD ones without path parameters.
+   */
   routes(): readonly DiscoveredRoute[];
+  /**
+   * One synthesised warm-up per route. When an adapter has it, the engine warms these instead
+   * of the GET and HEAD routes of `routes()` without parameters.
+   */
+  routeWarmups?(): Promise<readonly RouteWarmup[]>;
+  /** Called once after the last warm-up request: undo what warm-up changed (stubbed handlers). */
+  endWarmup?(): void | Promise<void>;
   /** Extra warm-up requests the adapter knows are needed (e.g. a JSON body route). */
   warmupRequests?(): readonly WarmupRequest[];
   /** Forces framework work that the warm-up requests cannot reach (lazy modules, views). */

@@ -12,6 +12,7 @@ import type { Logger } from '../logger.js';
 import { parseWorkerMessage, sendToWorker, type WarmupSummary, type WorkerMessage } from '../protocol/messages.js';
 import type { Settings } from '../settings/index.js';
 import type { MasterInfo, WorkerExitInfo } from '../types.js';
+import { formatWarmupReport } from '../warmup-report.js';
 import { Dispatcher } from './dispatcher.js';
 import { Listeners } from './listeners.js';
 import { Operations } from './operations.js';
@@ -339,6 +340,7 @@ export class Arbiter implements ServerControls {
         `warm-up ${w.requests} requests, ${w.hits} hits, first ${w.firstMs} ms, last ${w.lastMs} ms`,
     );
     this.openListeners(worker);
+    this.reportWarmup(worker, w);
     const slot = this.slots.of(worker);
     if (slot?.next === worker) this.promote(slot);
     this.checkStarted();
@@ -358,6 +360,16 @@ export class Arbiter implements ServerControls {
       const handle = this.listeners.handle(index);
       if (handle) sendToWorker(worker.child, { tsu: 'listen', index, giveBack: this.listeners.polls(index) }, handle);
     }
+  }
+
+  private readonly reportedGenerations = new Set<number>();
+
+  /** The route table of the first worker of each generation to be ready: one per generation. */
+  private reportWarmup(worker: WorkerHandle, summary: WarmupSummary): void {
+    if (this.reportedGenerations.has(worker.generation)) return;
+    this.reportedGenerations.add(worker.generation);
+    const title = `Warm-up report, generation ${worker.generation} (worker ${worker.id})`;
+    for (const line of formatWarmupReport(summary, title)) this.log.info(line);
   }
 
   /** A successor is warm: it takes the slot and its predecessor drains. Replace, then retire. */

@@ -8,7 +8,7 @@ type ChildProcessHandle = Parameters<ChildProcess['send']>[1];
 
 import type { ConnectionHandle } from '../handles.js';
 import type { BindAddress } from '../settings/bind.js';
-import type { WarmupSummary } from '../types.js';
+import type { RouteReport, WarmupSummary } from '../types.js';
 import type { WorkerStats } from './worker-stats.js';
 
 /**
@@ -17,7 +17,7 @@ import type { WorkerStats } from './worker-stats.js';
  * does. The master builds no JavaScript socket around it; the worker's server builds the one.
  */
 export type { ConnectionHandle } from '../handles.js';
-export type { WarmupSummary };
+export type { RouteReport, WarmupSummary };
 
 /** Messages from the master to a worker. */
 export type MasterMessage =

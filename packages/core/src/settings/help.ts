@@ -5,6 +5,7 @@ import type { SettingSource } from './resolve.js';
 export function helpText(): string {
   const lines = [
     'Usage: tsunicorn [options] APP',
+    '       tsunicorn warmup-report [options] APP   (build and warm APP once, print the warm-up report, exit)',
     '',
     'APP is path/to/module[:export]: a request listener, an http.Server or a factory returning one,',
     'or an Express, Fastify or Nest app (with @tsunicorn/express, /fastify or /nest installed).',

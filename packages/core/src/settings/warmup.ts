@@ -44,7 +44,14 @@ export const warmupSettings = {
     cli: ['--warmup-routes'],
     env: 'TSUNICORN_WARMUP_ROUTES',
     default: true,
-    doc: 'Warm the routes the adapter discovers (GET and HEAD routes without path parameters).',
+    doc: 'Warm every route the adapter discovers, with requests synthesised from the framework’s route metadata (schemas, DTOs, path parameters). Requests in `warmupRequests` win over synthesis for the routes they match.',
+  }),
+  warmupUnsafe: bool({
+    section: 'warmup',
+    cli: ['--warmup-unsafe'],
+    env: 'TSUNICORN_WARMUP_UNSAFE',
+    default: false,
+    doc: 'Send synthesised warm-up requests of POST, PUT, PATCH and DELETE routes through their handlers too. Off: only what the framework runs around the handler (body parser, validation, pipes, serializer) is warmed, and no unsafe handler runs.',
   }),
   warmupStrict: bool({
     section: 'warmup',

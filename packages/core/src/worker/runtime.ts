@@ -93,7 +93,10 @@ class WorkerRuntime {
     this.app = await buildApp(adapter, this.settings, this.log, this.worker);
     sendToMaster({ tsu: 'loaded', adapter: adapter.name });
     this.serving.configure(this.app);
-    const summary = await warmApp(this.app, this.settings, this.log, this.worker);
+    // The last pass enters through handle(), as connections handed over by the master do.
+    const summary = await warmApp(this.app, this.settings, this.log, this.worker, (c) =>
+      this.handle({ tsu: 'conn' }, c as ConnectionHandle & ListeningHandle),
+    );
     await runBootHooks(this.settings.postWorkerInit, [this.worker], hookRun('postWorkerInit'));
     return summary;
   }
@@ -172,12 +175,21 @@ export async function buildApp(adapter: Adapter, settings: Settings, log: Logger
   return adapter.build({ settings, log, worker, options: resolveAdapterOptions(adapter, settings) });
 }
 
-/** Listens on a private loopback port, runs the warm-up engine, and closes that listener. */
-export async function warmApp(app: ServedApp, settings: Settings, log: Logger, worker: WorkerInfo): Promise<WarmupSummary> {
+/**
+ * Listens on a private loopback port, runs the warm-up engine, and closes that listener.
+ * `handover`: where the master's connections enter the worker; the last pass comes through it.
+ */
+export async function warmApp(
+  app: ServedApp,
+  settings: Settings,
+  log: Logger,
+  worker: WorkerInfo,
+  handover?: (connection: ConnectionHandle) => void,
+): Promise<WarmupSummary> {
   await listenPrivately(app.server);
   try {
     await app.prepare?.();
-    return await runWarmup({ app, settings, log, worker });
+    return await runWarmup({ app, settings, log, worker, ...(handover ? { handover } : {}) });
   } finally {
     closePrivately(app.server);
   }

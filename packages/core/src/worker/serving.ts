@@ -103,7 +103,10 @@ export class Serving {
 
   /** A connection the master handed over: served by the app, or closed when it does not serve yet. */
   accept(connection: ConnectionHandle): void {
-    if (this.listener) this.listener.accept(connection);
+    if (this.listener) return this.listener.accept(connection);
+    // Warm-up's last pass: the private listener's own accept path, the one the listener uses later.
+    const warming = this.app ? (this.app.server as unknown as { _handle: ListeningHandle | null })._handle : null;
+    if (warming) warming.onconnection(0, connection);
     else connection.close();
   }
 
