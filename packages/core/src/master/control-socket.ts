@@ -81,7 +81,10 @@ function serveOne(socket: Socket, handle: ControlHandler): void {
     socket.removeAllListeners('data');
     const request = parseRequest(buffer.slice(0, newline));
     const answered = request ? handle(request) : Promise.resolve({ ok: false, message: 'not a control request' });
-    void answered.then((answer) => socket.end(`${JSON.stringify(answer)}\n`));
+    // An action that throws is answered with its error, never left to crash the master.
+    void answered
+      .catch((err: unknown): ControlAnswer => ({ ok: false, message: `the action failed: ${(err as Error)?.message ?? String(err)}` }))
+      .then((answer) => socket.end(`${JSON.stringify(answer)}\n`));
   });
 }
 
