@@ -6,7 +6,8 @@
  * short slices whose order alternates between rounds, so that other work on a shared machine
  * weighs on both alike. Each slice is measured with wrk (when installed) and with a keep-alive
  * node:http client. Writes bench/results/metrics.md with every slice, the medians and the
- * on ÷ off ratios.
+ * on ÷ off ratios, and beside them the CPU metrics add per request measured without the
+ * network (overhead.mjs), which the noise of a shared machine does not blur.
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -111,6 +112,10 @@ async function measure(target) {
 }
 
 const order = (round) => (round % 2 === 0 ? ['off', 'on'] : ['on', 'off']);
+// The added CPU per request, measured without the network first, on a quiet process.
+const overhead = JSON.parse(
+  execFileSync(process.execPath, [fileURLToPath(new URL('./overhead.mjs', import.meta.url))], { encoding: 'utf8' }).trim(),
+);
 const targets = { off: await startServer(false), on: await startServer(true) };
 const stopScraping = scrapeEverySecond(targets.on.admin);
 const runs = { off: [], on: [] };
@@ -159,6 +164,12 @@ function compare(field, invert) {
   });
 }
 const rows = compare((client) => client, false);
+const cpuOff = (client) =>
+  runs.off.length && runs.off[0][`${client}Cpu`] !== null ? median(runs.off.map((r) => r[`${client}Cpu`])).toFixed(1) : '-';
+const bound = (client) => {
+  const off = Number(cpuOff(client));
+  return Number.isFinite(off) && off > 0 ? (off / (off + overhead.addedNsPerRequest / 1000)).toFixed(3) : '-';
+};
 const cpuRows = compare((client) => `${client}Cpu`, true);
 const perRun = [];
 for (let i = 0; i < rounds; i++) {
@@ -197,6 +208,14 @@ ${markdownTable(['client', 'metrics off', 'metrics on', 'on ÷ off', 'median of 
 ${markdownTable(['client', 'metrics off', 'metrics on', 'off ÷ on', 'median of per-round ratios'], cpuRows, {
   right: ['metrics off', 'metrics on', 'off ÷ on', 'median of per-round ratios'],
 })}
+
+## What metrics add per request, without the network
+
+\`bench/metrics/overhead.mjs\` (the start stamp, the \`http.server.response.finish\` publish and our
+subscriber, over fresh ServerResponse objects, median of 7 × 200,000): **${overhead.addedNsPerRequest} ns**
+per request. Against the server CPU per request measured above with metrics off
+(${cpuOff('wrk')} µs with wrk, ${cpuOff('node')} µs with the node client), that bounds the throughput
+ratio of a CPU-bound server at ${bound('wrk')} (wrk) and ${bound('node')} (node client).
 
 ## Every slice
 
