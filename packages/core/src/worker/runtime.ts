@@ -15,7 +15,7 @@ import { type ConnectionHandle, type MasterMessage, parseMasterMessage, sendToMa
 import type { Settings, UserConfig } from '../settings/index.js';
 import type { WorkerInfo } from '../types.js';
 import { watchAppListen } from './app-listen.js';
-import { startLiveness } from './liveness.js';
+import { type Liveness, prepareLiveness } from './liveness.js';
 import { closePrivately, listenPrivately } from './private-listener.js';
 import { dropPrivileges } from './privileges.js';
 import { Serving } from './serving.js';
@@ -63,6 +63,7 @@ class WorkerRuntime {
   /** Boot failed and was reported: the exit code is the boot failure's. */
   private failed = false;
   private readonly serving: Serving;
+  private liveness: Liveness | null = null;
 
   constructor(
     private readonly worker: WorkerInfo,
@@ -92,6 +93,8 @@ class WorkerRuntime {
     const adapter = await this.loadAdapter(makeAdapter);
     this.app = await buildApp(adapter, this.settings, this.log, this.worker);
     sendToMaster({ tsu: 'loaded', adapter: adapter.name });
+    // The watchdog thread boots while the app warms, not while the first real requests run.
+    this.liveness = prepareLiveness(this.settings, this.log);
     this.serving.configure(this.app);
     // The last pass enters through handle(), as connections handed over by the master do.
     const summary = await warmApp(this.app, this.settings, this.log, this.worker, (c) =>
@@ -112,7 +115,7 @@ class WorkerRuntime {
 
   private serve(summary: WarmupSummary): void {
     this.serving.start();
-    startLiveness(this.settings, this.log, this.serving);
+    this.liveness?.start(this.serving);
     sendToMaster({ tsu: 'ready', warmup: summary });
     this.log.info(`Worker ${this.worker.id} (gen ${this.worker.generation}) ready`);
   }

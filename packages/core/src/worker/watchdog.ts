@@ -1,6 +1,6 @@
 /**
  * Runs in a worker thread beside a worker's event loop. When the loop has been silent for
- * `thresholdMs` (it ticks a shared counter from its heartbeat timer), the watchdog pauses the
+ * `thresholdMs` (it ticks a shared counter from its heartbeat timer, once armed), the watchdog pauses the
  * main thread through the inspector and reports the JavaScript stack it is stuck in on the
  * diagnostics pipe, so the master can log where a hung worker was before it kills it. A
  * blocked event loop cannot report this itself; V8 still serves the inspector's interrupt.
@@ -33,6 +33,12 @@ setInterval(watch, Math.max(50, Math.min(500, thresholdMs / 4)));
 
 function watch(): void {
   const tick = Atomics.load(counter, 0);
+  // Not armed yet: the worker is still booting (boot-timeout is the master's to enforce).
+  if (Atomics.load(counter, 1) === 0) {
+    lastTick = tick;
+    silentSince = Date.now();
+    return;
+  }
   if (tick !== lastTick) {
     lastTick = tick;
     silentSince = Date.now();
