@@ -11,6 +11,14 @@ export function percentile(sorted, p) {
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
 }
 
+/** The median of numbers in any order; NaN when empty. */
+export function median(values) {
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
+}
+
 /** Whether a time falls in one of the windows ({ start, end } in the same clock). */
 export function inWindows(at, windows) {
   for (const w of windows) if (at >= w.start && at <= w.end) return true;

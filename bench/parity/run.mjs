@@ -16,7 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { describeMachine, machineMarkdown, packageVersion } from '../lib/machine.mjs';
 import { spawnLogged, stopProcess } from '../lib/process.mjs';
-import { percentile } from '../lib/stats.mjs';
+import { median, percentile } from '../lib/stats.mjs';
 import { formatMs, markdownTable } from '../lib/table.mjs';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -143,12 +143,6 @@ function hasWrk() {
     return err.status === 1; // wrk --version prints its version and exits 1
   }
 }
-
-const median = (xs) =>
-  percentile(
-    [...xs].sort((a, b) => a - b),
-    50,
-  );
 
 async function main() {
   const loadBefore = loadavg()[0];

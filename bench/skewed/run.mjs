@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { describeMachine, machineMarkdown } from '../lib/machine.mjs';
-import { percentile } from '../lib/stats.mjs';
+import { median, percentile } from '../lib/stats.mjs';
 import { formatMs, markdownTable } from '../lib/table.mjs';
 import { cluster } from '../reload/contenders/cluster.mjs';
 import { tsunicornWith } from '../reload/contenders/tsunicorn.mjs';
@@ -77,12 +77,6 @@ async function load(port) {
   );
   return { fast: fast.sort((a, b) => a - b), slow: slow.sort((a, b) => a - b), failed };
 }
-
-const median = (xs) =>
-  percentile(
-    [...xs].sort((a, b) => a - b),
-    50,
-  );
 
 async function main() {
   const loadBefore = loadavg()[0];

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { describeMachine, machineMarkdown, packageVersion } from '../lib/machine.mjs';
-import { percentile } from '../lib/stats.mjs';
+import { median } from '../lib/stats.mjs';
 import { formatMs, markdownTable } from '../lib/table.mjs';
 import { cluster } from '../reload/contenders/cluster.mjs';
 import { pm2 } from '../reload/contenders/pm2.mjs';
@@ -134,11 +134,6 @@ function wrkVersion() {
 }
 
 const mean = (xs) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : Number.NaN);
-const median = (xs) =>
-  percentile(
-    [...xs].sort((a, b) => a - b),
-    50,
-  );
 
 async function main() {
   const list = contenders();
