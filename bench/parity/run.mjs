@@ -186,7 +186,11 @@ async function main() {
     const tsu = byServer.tsunicorn;
     const ratio = median(tsu.p50) / median(plain.p50);
     const before = byServer['tsunicorn before'];
-    const beforeCells = !opts.before ? [] : before ? [formatMs(median(before.p50)), `${(median(before.p50) / median(plain.p50)).toFixed(2)}×`] : ['–', '–'];
+    const beforeCells = !opts.before
+      ? []
+      : before
+        ? [formatMs(median(before.p50)), `${(median(before.p50) / median(plain.p50)).toFixed(2)}×`]
+        : ['–', '–'];
     return [
       name,
       formatMs(median(plain.p50)),
@@ -232,7 +236,7 @@ ${machineMarkdown(machine)}
 
 - Apps: test/parity/apps (the parity suite's). plain listen(): \`node test/parity/apps/plain.mjs APP 127.0.0.1:0\`, the framework's own listen(). tsunicorn: \`tsunicorn APP -w 1 -b 127.0.0.1:0\`, so every connection is handed over by the master.
 - Per case: one keep-alive connection (node:http \`Agent({ keepAlive: true, maxSockets: 1 })\`), ${WARM} requests not counted, then ${REQUESTS} sequential requests timed from send to the response's end. The session page sends the cookie of a session made before, so express-session reads and saves it on every request.
-${opts.before ? '- tsunicorn before: the CLI built from the commit before the accept-path fix (`--before`), served the same way; only the node:http app (the adapters installed here are this build\'s).\n' : ''}- ${ROUNDS} rounds; each round starts a fresh server of each kind, in alternating order. Figures are the median over rounds of each round's median (p50) and 90th percentile (p90), in ms.
+${opts.before ? "- tsunicorn before: the CLI built from the commit before the accept-path fix (`--before`), served the same way; only the node:http app (the adapters installed here are this build's).\n" : ''}- ${ROUNDS} rounds; each round starts a fresh server of each kind, in alternating order. Figures are the median over rounds of each round's median (p50) and 90th percentile (p90), in ms.
 
 ## Results (node:http client)
 
