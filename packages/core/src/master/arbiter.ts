@@ -534,7 +534,7 @@ export class Arbiter implements ServerControls {
     this.state = 'stopping';
     this.exitCode = code;
     if (this.shutdownTimer) clearTimeout(this.shutdownTimer);
-    this.listeners.close();
+    this.listeners.close(this.newMaster !== null);
     this.dispatcher.close();
     for (const worker of this.workers) {
       if (how === 'graceful' && !worker.isBooting) worker.drain('server stopping', this.settings.gracefulTimeout * 1000, 0);
@@ -598,7 +598,7 @@ export class Arbiter implements ServerControls {
     if (!this.newMaster) return this.log.info('WINCH ignored: no new master is running (see USR2)');
     if (this.woundDown) return;
     this.woundDown = true;
-    this.listeners.close();
+    this.listeners.close(true);
     this.dispatcher.close();
     this.log.info(
       `WINCH: stopped accepting and retiring ${this.workers.size} worker(s); the new master (pid: ${this.newMaster.pid}) serves. Send TERM to finish.`,

@@ -1,4 +1,4 @@
-import { existsSync, unlinkSync } from 'node:fs';
+import { existsSync, linkSync, renameSync, unlinkSync } from 'node:fs';
 import { connect, createServer, type ListenOptions, type Server } from 'node:net';
 import { TsuError } from '../errors.js';
 import { type ConnectionHandle, type ListeningHandle, takeConnections } from '../handles.js';
@@ -32,8 +32,8 @@ export class Listeners {
     // A previous master's sockets (USR2) first, then systemd's (socket activation).
     const inherited = takeInheritedFds();
     const activated = takeActivatedFds();
-    if (inherited.length > 0) return this.adopt(inherited);
-    if (activated.length > 0) return this.adopt(activated);
+    if (inherited.length > 0) return this.adopt(inherited, addresses);
+    if (activated.length > 0) return this.adopt(activated, addresses);
     for (const address of addresses) {
       try {
         this.add(await listen(address, backlog, reusePort, (connection) => this.accept(connection)));
@@ -45,10 +45,10 @@ export class Listeners {
   }
 
   /** Listens on sockets a previous master passed down (USR2) instead of binding again. */
-  private async adopt(fds: readonly number[]): Promise<void> {
-    for (const fd of fds) {
+  private async adopt(fds: readonly number[], configured: readonly BindAddress[]): Promise<void> {
+    for (const [i, fd] of fds.entries()) {
       try {
-        this.add(await listenOn({ fd }, (connection) => this.accept(connection)));
+        this.add(await listenOn({ fd }, (connection) => this.accept(connection)), configured[i]);
       } catch (err) {
         this.close();
         throw new TsuError(
@@ -60,8 +60,14 @@ export class Listeners {
     }
   }
 
-  private add(server: Server): void {
-    this.bound.push({ address: addressOf(server), server, parked: null });
+  /**
+   * A server listening on a descriptor it did not bind has no Unix socket path to report
+   * (Node's address() returns the path given to listen()): it takes the configured one.
+   */
+  private add(server: Server, configured?: BindAddress): void {
+    const address = addressOf(server);
+    const unnamed = address.kind === 'unix' && !address.path;
+    this.bound.push({ address: unnamed && configured?.kind === 'unix' ? configured : address, server, parked: null });
   }
 
   /** How many sockets are bound. */
@@ -90,7 +96,7 @@ export class Listeners {
     const b = this.bound[index];
     if (!b || b.parked) return void copy.close();
     b.parked = copy;
-    b.server?.close();
+    if (b.server) closeKeepingPath(b.server, b.address);
     b.server = null;
   }
 
@@ -117,13 +123,42 @@ export class Listeners {
   /**
    * Stops accepting at once. The close callbacks are not awaited: a server that handed sockets
    * to workers calls back only when the workers report every one of them closed, which is what
-   * draining is for.
+   * draining is for. `keepPaths`: Unix socket files stay, for a new master (USR2) that
+   * accepts on the same sockets.
    */
-  close(): void {
+  close(keepPaths = false): void {
     for (const b of this.bound.splice(0)) {
-      b.server?.close();
+      if (b.server) keepPaths ? closeKeepingPath(b.server, b.address) : b.server.close();
       b.parked?.close();
+      // A socket this master did not bind itself (parked, or passed down) leaves its file.
+      if (!keepPaths) removeSocketFile(b.address);
     }
+  }
+}
+
+/**
+ * Closes a server without removing its Unix socket file. libuv unlinks the path a handle bound
+ * when that handle closes, but the socket lives on in workers or a new master that hold it,
+ * and clients find it by that path. A second link keeps the socket's name while the first goes.
+ */
+function closeKeepingPath(server: Server, address: BindAddress): void {
+  if (address.kind !== 'unix' || !address.path) return void server.close();
+  const spare = `${address.path}.${process.pid}.keep`;
+  try {
+    linkSync(address.path, spare);
+  } catch {
+    return void server.close();
+  }
+  server.close();
+  renameSync(spare, address.path);
+}
+
+function removeSocketFile(address: BindAddress): void {
+  if (address.kind !== 'unix' || !address.path) return;
+  try {
+    unlinkSync(address.path);
+  } catch {
+    // Already removed, as libuv does when the handle that bound it closes.
   }
 }
 
