@@ -37,7 +37,7 @@ export {
   SAMPLE_UUID,
 } from './adapter/path-params.js';
 export { trustedProxies } from './adapter/proxy.js';
-export { sampleForPattern, stringsForPattern } from './adapter/sample-text.js';
+export { fitLength, sampleForPattern, stringsForPattern } from './adapter/sample-text.js';
 export { ExitCode, isTsuError, TsuError, type TsuErrorCode } from './errors.js';
 export type { Logger } from './logger.js';
 export type { RouteReport } from './protocol/messages.js';

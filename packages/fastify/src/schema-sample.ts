@@ -7,7 +7,7 @@
  * the warm-up engine then tries the next variant and reports the route if none passes.
  */
 
-import { sampleForPattern } from '@tsunicorn/core';
+import { fitLength, sampleForPattern } from '@tsunicorn/core';
 
 /** A JSON Schema, as Fastify routes declare them (objects or booleans). */
 export type Schema = boolean | { readonly [key: string]: unknown };
@@ -192,12 +192,6 @@ function sampleString(s: Record<string, unknown>): string {
   const fit = pattern ? sampleForPattern(pattern, minLength, maxLength) : undefined;
   if (fit !== undefined) return fit;
   return fitLength('warmup', minLength, maxLength);
-}
-
-function fitLength(base: string, min: number, max: number): string {
-  let value = base;
-  while (value.length < min) value += base;
-  return value.slice(0, Math.max(min, Math.min(value.length, max)));
 }
 
 function safeRegExp(source: string): RegExp | null {

@@ -7,7 +7,7 @@
  * they are the app's own copies.
  */
 import { createRequire } from 'node:module';
-import { SAMPLE_UUID, sampleForPattern } from '@tsunicorn/core';
+import { fitLength, SAMPLE_UUID, sampleForPattern } from '@tsunicorn/core';
 
 /** One rule from class-validator's storage (`ValidationMetadata`), as far as sampling reads it. */
 export interface ValidationRule {
@@ -283,12 +283,6 @@ function fitString(start: string, rules: readonly ValidationRule[]): string {
   const matches = rules.find((r) => r.name === 'matches')?.constraints?.[0];
   const pattern = matches instanceof RegExp ? matches : typeof matches === 'string' ? safeRegExp(matches) : null;
   return (pattern ? sampleForPattern(pattern, min, max) : undefined) ?? fitLength(start, min, max);
-}
-
-function fitLength(base: string, min: number, max: number): string {
-  let value = base;
-  while (value.length < min) value += base;
-  return value.slice(0, Math.max(min, Math.min(value.length, max)));
 }
 
 function safeRegExp(source: string): RegExp | null {

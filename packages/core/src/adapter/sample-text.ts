@@ -36,3 +36,10 @@ export function stringsForPattern(pattern: string): string[] {
 export function sampleForPattern(pattern: RegExp, minLength = 0, maxLength = Number.POSITIVE_INFINITY): string | undefined {
   return stringsForPattern(pattern.source).find((c) => pattern.test(c) && c.length >= minLength && c.length <= maxLength);
 }
+
+/** `base` repeated or cut to a length within [min, max]: a string sample that fits length limits. */
+export function fitLength(base: string, min: number, max: number): string {
+  let value = base;
+  while (value.length < min) value += base;
+  return value.slice(0, Math.max(min, Math.min(value.length, max)));
+}
