@@ -96,3 +96,29 @@ describe('tsunicorn warmup-report APP', () => {
     expect(run.log).not.toMatch(/Listening at/);
   });
 });
+
+describe('an Express API with the openapi.yaml it ships, served with no config', () => {
+  const cwd = `${APPS}/express-api`;
+
+  it('warms every route its middleware guards, and the sub-app routes only the document names, running no unsafe handler', async () => {
+    const server = start({ args: ['app.js:app', '-w', '1', '-b', '127.0.0.1:0'], cwd });
+    const port = await server.ready(45_000);
+    const calls = await getJson<Record<string, number>>(port, '/__calls');
+    for (const name of ['health', 'listProducts', 'getProduct', 'search', 'getAccount', 'invoices', 'adminStats', 'adminUser']) {
+      expect({ name, warmed: (calls[name] ?? 0) > 0 }).toEqual({ name, warmed: true });
+    }
+    for (const name of ['createOrder', 'updateAccount', 'cancelOrder'])
+      expect({ name, calls: calls[name] ?? 0 }).toEqual({ name, calls: 0 });
+    expect(server.log).toContain('requests synthesised from the OpenAPI document (openapi.yaml, 11 operations)');
+    expect(server.log).toMatch(/POST\s+\/orders\s+validator\+serializer\s+200/);
+    expect(server.log).toMatch(/GET\s+\/admin\/users\/:userId\s+full stack\s+200/);
+    server.signal('SIGTERM');
+    expect(await server.waitForExit()).toBe(0);
+  });
+
+  it('leaves no route cold in tsunicorn warmup-report', async () => {
+    const run = start({ args: ['warmup-report', 'app.js:app'], cwd });
+    expect(await run.waitForExit()).toBe(0);
+    expect(run.log).toMatch(/Warm-up report for app\.js:app \(express adapter\): (\d+) routes, \1 warm, 0 cold/);
+  });
+});

@@ -22,6 +22,8 @@ const KNOWN = {
   // Apps as they come, with no tsunicorn config (test/apps): the requests measured are the
   // ones a client would send, listed in the app's bench-requests.json, not tsunicorn's own.
   'express-shop': { adapter: 'express', framework: 'express', scripts: ['start'], base: 'test/apps' },
+  // Documented by the openapi.yaml it ships: Express's warm-up reads it.
+  'express-api': { adapter: 'express', framework: 'express', scripts: ['start'], base: 'test/apps' },
   'fastify-shop': { adapter: 'fastify', framework: 'fastify', scripts: ['start'], base: 'test/apps' },
   'nest-shop': { adapter: 'nest', framework: '@nestjs/core', scripts: ['start'], base: 'test/apps' },
 };

@@ -15,6 +15,11 @@ export interface AppKind {
   readonly major: number;
   /** Packages this app installs in its own directory (over the shared ones). */
   readonly ownDependencies?: Record<string, string>;
+  /**
+   * @tsunicorn packages installed from their tarballs in the app's own directory too, so that
+   * the adapter there resolves the app's own framework (a peer dependency) and not the shared one.
+   */
+  readonly ownTarballs?: readonly string[];
   readonly files: Record<string, string>;
 }
 
@@ -102,6 +107,67 @@ Get('/')(HelloController.prototype, 'hello', Object.getOwnPropertyDescriptor(Hel
 Controller()(HelloController);
 export class AppModule {}
 Module({ controllers: [HelloController] })(AppModule);
+`,
+      'server.js': `import { listen } from '@tsunicorn/nest';\nimport { AppModule } from './app.module.js';\nawait listen(AppModule, { ...${LISTEN}, logger: false });\n`,
+    },
+  },
+  {
+    // Nest 11 beside the shared Nest 12: the app installs Nest, and the adapter, in its own directory.
+    name: 'nest11-esm',
+    appSpec: 'app.module.js:AppModule',
+    framework: 'nest',
+    major: 11,
+    ownDependencies: {
+      '@nestjs/core': '^11.0.0',
+      '@nestjs/common': '^11.0.0',
+      '@nestjs/platform-express': '^11.0.0',
+      'class-validator': '^0.14.0',
+      'class-transformer': '^0.5.1',
+    },
+    ownTarballs: ['@tsunicorn/core', '@tsunicorn/nest'],
+    files: {
+      'package.json': JSON.stringify({ name: 'nest11-esm', private: true, type: 'module' }),
+      'app.module.js': `import 'reflect-metadata';
+import { Body, Controller, Get, Module, Param, ParseIntPipe, Post, ValidationPipe } from '@nestjs/common';
+import { IsEmail, IsInt, Max, Min } from 'class-validator';${versionOfEsm('@nestjs/core')}
+const calls = {};
+const count = (name) => { calls[name] = (calls[name] ?? 0) + 1; };
+// The decorators a TypeScript app writes, applied by hand, with the metadata tsc would emit.
+export class OrderDto {}
+IsInt()(OrderDto.prototype, 'quantity');
+Min(1)(OrderDto.prototype, 'quantity');
+Max(9)(OrderDto.prototype, 'quantity');
+IsEmail()(OrderDto.prototype, 'email');
+class ShopController {
+  hello() {
+    return { framework: 'nest', version, pid: process.pid };
+  }
+  item(id) {
+    count('item');
+    return { id, double: id * 2 };
+  }
+  order(dto) {
+    count('order');
+    return { ok: dto instanceof OrderDto, ...dto };
+  }
+  calls() {
+    return calls;
+  }
+}
+const route = (decorator, name, paramtypes = []) => {
+  const descriptor = Object.getOwnPropertyDescriptor(ShopController.prototype, name);
+  Reflect.defineMetadata('design:paramtypes', paramtypes, ShopController.prototype, name);
+  decorator(ShopController.prototype, name, descriptor);
+};
+Param('id', ParseIntPipe)(ShopController.prototype, 'item', 0);
+Body(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }))(ShopController.prototype, 'order', 0);
+route(Get('/'), 'hello');
+route(Get('/items/:id'), 'item', [Number]);
+route(Post('/orders'), 'order', [OrderDto]);
+route(Get('/__calls'), 'calls');
+Controller()(ShopController);
+export class AppModule {}
+Module({ controllers: [ShopController] })(AppModule);
 `,
       'server.js': `import { listen } from '@tsunicorn/nest';\nimport { AppModule } from './app.module.js';\nawait listen(AppModule, { ...${LISTEN}, logger: false });\n`,
     },

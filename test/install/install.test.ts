@@ -79,7 +79,8 @@ beforeAll(() => {
     const dir = join(apps, app.name);
     writeApp(dir, app);
     const own = Object.entries(app.ownDependencies ?? {}).map(([name, range]) => `${name}@${range}`);
-    if (own.length > 0) npm(dir, ['install', ...NPM_FLAGS, ...own]);
+    const ownTarballs = (app.ownTarballs ?? []).map((name) => tarballs[name]!);
+    if (own.length > 0) npm(dir, ['install', ...NPM_FLAGS, ...ownTarballs, ...own]);
   }
 }, 600_000);
 
@@ -94,6 +95,12 @@ function npm(cwd: string, args: string[]): void {
 
 function appDir(app: AppKind): string {
   return join(root, 'apps', app.name);
+}
+
+/** The tsunicorn an app runs: its own when it installed the packages itself, else the shared one. */
+function binOf(app: AppKind): string {
+  const base = app.ownTarballs ? appDir(app) : join(root, 'apps');
+  return join(base, 'node_modules', '.bin', 'tsunicorn');
 }
 
 /** Serves two requests, checks the framework and that workers (not the master) answer, then stops with TERM. */
@@ -154,9 +161,8 @@ describe('a TypeScript app using the installed packages', () => {
 
 describe.each(APPS)('installed from the tarballs with npm: $name', (app) => {
   it('serves through node_modules/.bin/tsunicorn', async () => {
-    const bin = join(root, 'apps', 'node_modules', '.bin', 'tsunicorn');
     const server = start({
-      executable: bin,
+      executable: binOf(app),
       args: [app.appSpec, '-w', '2', '-b', '127.0.0.1:0'],
       cwd: appDir(app),
       env: { PATH: path },
@@ -167,5 +173,34 @@ describe.each(APPS)('installed from the tarballs with npm: $name', (app) => {
   it('serves through the drop-in listen()', async () => {
     const server = start({ script: 'server.js', args: [], cwd: appDir(app), env: { PATH: path } });
     await expectServes(server, app);
+  });
+});
+
+describe('Nest 11, installed beside the shared Nest 12', () => {
+  const app = APPS.find((a) => a.name === 'nest11-esm')!;
+
+  it('warms a ParseIntPipe route and a ValidationPipe DTO route with no config, without running the POST handler', async () => {
+    const server = start({
+      executable: binOf(app),
+      args: [app.appSpec, '-w', '1', '-b', '127.0.0.1:0'],
+      cwd: appDir(app),
+      env: { PATH: path },
+    });
+    const port = await server.ready(60_000);
+    expect((await getJson<{ version: string }>(port, '/')).version).toMatch(/^11\./);
+    const calls = await getJson<Record<string, number>>(port, '/__calls');
+    expect(calls.item ?? 0).toBeGreaterThan(0);
+    expect(calls.order ?? 0).toBe(0);
+    expect(server.log).toMatch(/GET\s+\/items\/:id\s+full stack\s+200/);
+    expect(server.log).toMatch(/POST\s+\/orders\s+validator\+serializer\s+20\d/);
+    // The DTO is validated and transformed as Nest 11 does it.
+    const res = await fetch(`http://127.0.0.1:${port}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ quantity: 2, email: 'ada@example.org' }),
+    });
+    expect(await res.json()).toEqual({ ok: true, quantity: 2, email: 'ada@example.org' });
+    server.signal('SIGTERM');
+    expect(await server.waitForExit()).toBe(0);
   });
 });

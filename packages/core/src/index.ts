@@ -15,6 +15,7 @@ export type {
   BuildContext,
   DiscoveredRoute,
   RouteWarmup,
+  RouteWarmupTools,
   ServedApp,
   WarmupMode,
 } from './adapter/contract.js';
@@ -28,6 +29,7 @@ export {
   isNestApplication,
   isNestModuleClass,
 } from './adapter/detect.js';
+export { isOpenApiDocument, type OpenApiOperation, openApiOperations, pathShape } from './adapter/openapi.js';
 export {
   fillPath,
   guessParameter,
@@ -38,6 +40,7 @@ export {
 } from './adapter/path-params.js';
 export { trustedProxies } from './adapter/proxy.js';
 export { fitLength, sampleForPattern, stringsForPattern } from './adapter/sample-text.js';
+export { type SampleOptions, type Schema, sampleValue, sampleVariants } from './adapter/schema-sample.js';
 export { ExitCode, isTsuError, TsuError, type TsuErrorCode } from './errors.js';
 export type { Logger } from './logger.js';
 export type { RouteReport } from './protocol/messages.js';

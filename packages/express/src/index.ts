@@ -8,6 +8,7 @@ import {
   type Adapter,
   type AdapterOptions,
   type BuildContext,
+  openApiOperations,
   type ServedApp,
   serve,
   trustedProxies,
@@ -15,6 +16,7 @@ import {
 } from '@tsunicorn/core';
 import { type AppOrFactory, type ExpressApp, obtainApp } from './app.js';
 import { bodyWarmupRequests } from './body-warmup.js';
+import { type FoundDocument, findOpenApi } from './openapi.js';
 import { type CheckedOptions, checkOptions, type ExpressAdapterOptions, splitListenOptions } from './options.js';
 import { synthesiseRouteWarmups } from './route-warmup.js';
 import { discoverRoutes, discoveryNotes } from './routes.js';
@@ -23,6 +25,7 @@ import { loadViewEngine, renderViews, viewCacheNotes } from './views.js';
 export { isWarmupRequest, WARMUP_HEADER } from '@tsunicorn/core';
 export { type AppOrFactory, type ExpressApp, type ExpressAppFactory, isExpressApp } from './app.js';
 export { BODY_WARMUP_PATH } from './body-warmup.js';
+export type { OpenApiOption } from './openapi.js';
 export type { ExpressAdapterOptions } from './options.js';
 export type { ViewWarmup } from './views.js';
 
@@ -73,24 +76,41 @@ async function buildServedApp(appOrFactory: AppOrFactory, options: CheckedOption
   // forwarded-allow-ips decides which peers may set X-Forwarded-*; req.ip and req.protocol follow.
   if (trust !== null) app.set('trust proxy', trust);
   let restore = () => {};
+  let document: FoundDocument | null = null;
+  let undiscovered: readonly string[] = [];
   return {
     // Express has no server of its own: the app is the request listener.
     server: createServer(app),
     routes: () => discoverRoutes(app),
-    routeWarmups: async () => {
-      const warmup = synthesiseRouteWarmups(app, ctx.settings.warmupUnsafe, ctx.settings.warmupRequests);
+    routeWarmups: async (tools) => {
+      const getRoutes = discoverRoutes(app)
+        .filter((r) => r.method === 'GET')
+        .map((r) => r.path);
+      // A document that cannot be used costs its requests, not the rest of the synthesis.
+      document = await findOpenApi(options.openapi, getRoutes, tools).catch((err: Error) => {
+        ctx.log.warning(`${err.message}; warming the routes without it`);
+        return null;
+      });
+      const operations = openApiOperations(document?.doc);
+      const warmup = synthesiseRouteWarmups(app, ctx.settings.warmupUnsafe, ctx.settings.warmupRequests, operations);
       restore = warmup.restore;
+      undiscovered = warmup.undiscovered;
       return warmup.routes;
     },
     endWarmup: () => restore(),
     warmupRequests: () => (options.bodyWarmup ? bodyWarmupRequests(app) : []),
     prepare: () => prepareApp(app, options, ctx),
-    notes: () => [...discoveryNotes(app), ...viewCacheNotes(app)],
+    notes: () => [...discoveryNotes(app, undiscovered), ...viewCacheNotes(app), ...openApiNotes(document)],
     // Express has no close hooks; the worker has already closed the server.
     close: async () => {
       await options.onClose?.();
     },
   };
+}
+
+function openApiNotes(found: FoundDocument | null): string[] {
+  if (!found) return [];
+  return [`express: requests synthesised from the OpenAPI document (${found.source}, ${openApiOperations(found.doc).length} operations)`];
 }
 
 async function prepareApp(app: ExpressApp, options: CheckedOptions, ctx: BuildContext<CheckedOptions>): Promise<void> {

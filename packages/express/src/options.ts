@@ -1,4 +1,7 @@
-import { TsuError } from '@tsunicorn/core';
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { isOpenApiDocument, TsuError } from '@tsunicorn/core';
+import type { OpenApiOption } from './openapi.js';
 import type { ViewWarmup } from './views.js';
 
 /**
@@ -16,6 +19,13 @@ export interface ExpressAdapterOptions {
    * a path no route declares (default true). See the README.
    */
   readonly bodyWarmup?: boolean;
+  /**
+   * The app's OpenAPI document, for warm-up requests its routes accept: a file (JSON or YAML,
+   * relative to the working directory), `{ url }` of a route that serves it, the document
+   * itself, or `false`. By default an `openapi.*` or `swagger.*` file in the working directory,
+   * else a GET route such as `/openapi.json`, is used when there is one.
+   */
+  readonly openapi?: OpenApiOption;
   /** Cleanup run when the worker stops, after its connections have drained (close a DB pool). */
   readonly onClose?: () => void | Promise<void>;
 }
@@ -24,14 +34,15 @@ export interface ExpressAdapterOptions {
 export function splitListenOptions<T extends ExpressAdapterOptions>(
   options: T,
 ): { adapter: ExpressAdapterOptions; settings: Omit<T, keyof ExpressAdapterOptions> } {
-  const { views, bodyWarmup, onClose, ...settings } = options;
-  return { adapter: { views, bodyWarmup, onClose }, settings };
+  const { views, bodyWarmup, openapi, onClose, ...settings } = options;
+  return { adapter: { views, bodyWarmup, openapi, onClose }, settings };
 }
 
 /** The options once checked: defaults applied, views as objects. */
 export interface CheckedOptions {
   readonly views: readonly ViewWarmup[];
   readonly bodyWarmup: boolean;
+  readonly openapi: OpenApiOption | undefined;
   readonly onClose: (() => void | Promise<void>) | undefined;
 }
 
@@ -40,12 +51,31 @@ export interface CheckedOptions {
  * unknown key or a wrong type is a setting error that names it.
  */
 export function checkOptions(options: object): CheckedOptions {
-  const { views, bodyWarmup, onClose, ...rest }: Readonly<Record<string, unknown>> = { ...options };
+  const { views, bodyWarmup, openapi, onClose, ...rest }: Readonly<Record<string, unknown>> = { ...options };
   const unknownKey = Object.keys(rest)[0];
-  if (unknownKey !== undefined) fail(`has an unknown key "${unknownKey}" (known: views, bodyWarmup, onClose)`);
+  if (unknownKey !== undefined) fail(`has an unknown key "${unknownKey}" (known: views, bodyWarmup, openapi, onClose)`);
   if (bodyWarmup !== undefined && typeof bodyWarmup !== 'boolean') fail('bodyWarmup must be true or false');
   if (onClose !== undefined && !isCallback(onClose)) fail('onClose must be a function');
-  return { views: checkViews(views), bodyWarmup: bodyWarmup !== false, onClose };
+  return { views: checkViews(views), bodyWarmup: bodyWarmup !== false, openapi: checkOpenApi(openapi), onClose };
+}
+
+/** A file must exist now (it is read at warm-up); a route must be a path; a document must look like one. */
+function checkOpenApi(value: unknown): OpenApiOption | undefined {
+  if (value === undefined || value === false) return value;
+  if (typeof value === 'string') {
+    if (!statSync(resolve(value), { throwIfNoEntry: false })?.isFile()) {
+      fail(
+        `openapi: no file ${JSON.stringify(value)} (resolved to ${resolve(value)}); give a path relative to the working directory, { url } or false`,
+      );
+    }
+    return value;
+  }
+  if (isRecord(value) && typeof value.url === 'string') {
+    if (!value.url.startsWith('/')) fail(`openapi.url must be a path on the app such as '/openapi.json', got ${JSON.stringify(value.url)}`);
+    return { url: value.url };
+  }
+  if (isOpenApiDocument(value)) return value;
+  return fail('openapi must be a file name, { url: "/openapi.json" }, an OpenAPI 3 or Swagger 2.0 document, or false');
 }
 
 function checkViews(value: unknown): ViewWarmup[] {

@@ -26,14 +26,21 @@ export function discoverRoutes(app: ExpressApp): DiscoveredRoute[] {
 /**
  * Lines for the warm-up report about parts of the app discovery cannot see: sub-apps
  * (`app.use('/x', otherApp)`, whose router Express hides in a closure) and routers mounted
- * at a RegExp or at a path the router version does not keep.
+ * at a RegExp or at a path the router version does not keep. `documentedPaths`: the paths of
+ * OpenAPI operations warmed though no route was discovered for them.
  */
-export function discoveryNotes(app: ExpressApp): string[] {
+export function discoveryNotes(app: ExpressApp, documentedPaths: readonly string[] = []): string[] {
   const notes: string[] = [];
   for (const { layer, prefix } of walkLayers(app)) {
     const where = `${describeMount(layer)}${prefix ? ` under ${prefix}` : ''}`;
     if (layer.name === 'mounted_app') {
-      notes.push(`express: the routes of the sub-app mounted at ${where} are not discovered; list them in warmupRequests`);
+      const mounts = mountPaths(layer).map((path) => prefix + path);
+      const documented = documentedPaths.some((p) => mounts.some((m) => p.startsWith(`${m}/`)));
+      notes.push(
+        documented
+          ? `express: the sub-app mounted at ${where} is warmed from the OpenAPI document's operations under it; routes it leaves out stay cold`
+          : `express: the routes of the sub-app mounted at ${where} are not discovered; list them in warmupRequests`,
+      );
     } else if (mountedRouterOf(layer) && mountPaths(layer).length === 0) {
       notes.push(`express: the router mounted at ${where} has no path discovery can read; list its routes in warmupRequests`);
     }

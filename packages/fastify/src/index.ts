@@ -11,10 +11,10 @@ import { createAdapter } from './adapter.js';
 import type { FastifyAppOrFactory } from './fastify-app.js';
 import { type FastifyListenOptions, splitListenOptions } from './options.js';
 
+export { type SampleOptions, type Schema, sampleValue, sampleVariants } from '@tsunicorn/core';
 export { createAdapter } from './adapter.js';
 export { type FastifyApp, type FastifyAppOrFactory, type FastifyFactoryOptions, isFastifyInstance } from './fastify-app.js';
 export type { FastifyAdapterOptions, FastifyListenOptions } from './options.js';
-export { type SampleOptions, type Schema, sampleValue, sampleVariants } from './schema-sample.js';
 
 /**
  * The drop-in for `await app.listen({ port })`: runs this script as a tsunicorn master that

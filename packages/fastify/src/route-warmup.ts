@@ -21,10 +21,12 @@ import {
   type PathParameter,
   pathParameters,
   type RouteWarmup,
+  type Schema,
+  sampleValue,
+  sampleVariants,
   type WarmupRequest,
 } from '@tsunicorn/core';
 import type { FastifyApp } from './fastify-app.js';
-import { type Schema, sampleValue, sampleVariants } from './schema-sample.js';
 
 /** Methods whose handler may change state: warmed without it by default. */
 export const UNSAFE_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -219,7 +221,7 @@ function schemasOf(context: RouteContext | null): Record<string, unknown> {
   }
 }
 
-/** Up to three requests, from the smallest valid value to fuller ones (see schema-sample.ts). */
+/** Up to three requests, from the smallest valid value to fuller ones (see the core's schema-sample.ts). */
 export function synthesiseRequests(route: TableRoute, schema: RouteSchema, schemas: Record<string, unknown>): WarmupRequest[] {
   const requests = new Map<string, WarmupRequest>();
   for (let variant = 0; variant < 3; variant++) {

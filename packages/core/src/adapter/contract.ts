@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { Logger } from '../logger.js';
 import type { Settings } from '../settings/index.js';
-import type { WarmupRequest, WorkerInfo } from '../types.js';
+import type { WarmupRequest, WarmupResponse, WorkerInfo } from '../types.js';
 
 /** A route an adapter found in the framework's router. */
 export interface DiscoveredRoute {
@@ -43,6 +43,12 @@ export interface RouteWarmup {
   warm?(): Promise<void>;
 }
 
+/** What `routeWarmups()` may use while the app's server listens for warm-up. */
+export interface RouteWarmupTools {
+  /** Sends one request through the app's server and resolves with the whole response. */
+  request(req: WarmupRequest): Promise<WarmupResponse>;
+}
+
 /** Handed to an adapter's `build()`. */
 export interface BuildContext<Options = unknown> {
   readonly settings: Settings;
@@ -80,9 +86,11 @@ export interface ServedApp {
   routes(): readonly DiscoveredRoute[];
   /**
    * One synthesised warm-up per route. When an adapter has it, the engine warms these instead
-   * of the GET and HEAD routes of `routes()` without parameters.
+   * of the GET and HEAD routes of `routes()` without parameters. `tools.request` sends a request
+   * through the app's server (warm-up's own client), e.g. to read an OpenAPI document it serves;
+   * it is absent when routes are listed without a listening server.
    */
-  routeWarmups?(): Promise<readonly RouteWarmup[]>;
+  routeWarmups?(tools?: RouteWarmupTools): Promise<readonly RouteWarmup[]>;
   /** Called once after the last warm-up request: undo what warm-up changed (stubbed handlers). */
   endWarmup?(): void | Promise<void>;
   /** Extra warm-up requests the adapter knows are needed (e.g. a JSON body route). */

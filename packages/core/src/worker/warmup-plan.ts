@@ -3,7 +3,7 @@
  * hand-written `warmupRequests` winning for the routes they match, and the requests that
  * belong to no route (the adapter's probes, configured URLs of routes it does not know).
  */
-import { hasPathParameters, type RouteWarmup, type ServedApp } from '../adapter/contract.js';
+import { hasPathParameters, type RouteWarmup, type RouteWarmupTools, type ServedApp } from '../adapter/contract.js';
 import { describeError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Settings } from '../settings/index.js';
@@ -27,10 +27,10 @@ export interface WarmupPlan {
  * Builds the plan; an app without synthesis keeps the GET and HEAD routes without parameters.
  * Synthesis only improves warm-up: when it fails, the worker falls back to that and says why.
  */
-export async function planWarmup(app: ServedApp, settings: Settings, log?: Logger): Promise<WarmupPlan> {
+export async function planWarmup(app: ServedApp, settings: Settings, log?: Logger, tools: RouteWarmupTools = noTools): Promise<WarmupPlan> {
   let synthesised: readonly RouteWarmup[] | null = null;
   try {
-    synthesised = settings.warmupRoutes && app.routeWarmups ? await app.routeWarmups() : null;
+    synthesised = settings.warmupRoutes && app.routeWarmups ? await app.routeWarmups(tools) : null;
   } catch (err) {
     log?.warning(
       `Warm-up could not synthesise requests from the app's routes, so only discovered GET routes are warmed: ${describeError(err).message}`,
@@ -47,6 +47,11 @@ export async function planWarmup(app: ServedApp, settings: Settings, log?: Logge
   });
   return { routes, requests: dedupe([...adapterRequests, ...configured]) };
 }
+
+/** For a plan made without a listening server (unit tests): every request fails. */
+const noTools: RouteWarmupTools = {
+  request: () => Promise.reject(new Error('no server to send requests to')),
+};
 
 /** The requests to warm: discovered routes, then the adapter's, then the configured ones. */
 export function planRequests(app: ServedApp, settings: Settings): WarmupRequest[] {

@@ -1,4 +1,3 @@
-import { Agent, request as httpRequest } from 'node:http';
 import { type AddressInfo, Server as NetServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { ServedApp } from '../adapter/contract.js';
@@ -8,11 +7,11 @@ import { type ConnectionHandle, takeConnections } from '../handles.js';
 import type { Logger } from '../logger.js';
 import type { RouteReport, WarmupSummary } from '../protocol/messages.js';
 import type { Settings } from '../settings/index.js';
-import type { WarmupContext, WarmupRequest, WarmupResponse, WorkerInfo } from '../types.js';
+import type { WarmupContext, WarmupRequest, WorkerInfo } from '../types.js';
+import { WARMUP_HEADER, WarmupClient } from './warmup-client.js';
 import { type PlannedRoute, planWarmup, type WarmupPlan } from './warmup-plan.js';
 
-/** Header every warm-up request carries (value `1`), so an app can skip side effects for it. */
-export const WARMUP_HEADER = 'x-tsunicorn-warmup';
+export { WARMUP_HEADER };
 
 /**
  * Whether a request is one of tsunicorn's warm-up requests: it carries the `x-tsunicorn-warmup`
@@ -68,7 +67,7 @@ export async function runWarmup(input: WarmupInput): Promise<WarmupSummary> {
   const { app, settings, log } = input;
   const started = performance.now();
   const deadline = started + settings.warmupTimeout * 1000;
-  const client = new WarmupClient((app.server.address() as AddressInfo).port, deadline);
+  const client = new WarmupClient((app.server.address() as AddressInfo).port, deadline, timeoutError);
   let handedOver = 0;
   const handover = input.handover;
   const side = handover
@@ -77,7 +76,7 @@ export async function runWarmup(input: WarmupInput): Promise<WarmupSummary> {
         handover(socket);
       })
     : null;
-  const clients = { private: client, last: side ? new WarmupClient(side.port, deadline) : client };
+  const clients = { private: client, last: side ? new WarmupClient(side.port, deadline, timeoutError) : client };
   let ended = false;
   const endWarmup = async () => {
     if (ended) return;
@@ -85,11 +84,11 @@ export async function runWarmup(input: WarmupInput): Promise<WarmupSummary> {
     await app.endWarmup?.();
   };
   try {
-    const plan = await planWarmup(app, settings, log);
+    const plan = await planWarmup(app, settings, log, { request: (req) => client.send(req) });
     const result = await sendPasses(clients, plan, settings, log);
     if (side) log.debug(`Warm-up: the last pass came through the connection hand-over (${handedOver} connection(s))`);
     await endWarmup();
-    if (settings.warmup) await settings.warmup(client.context(input.worker));
+    if (settings.warmup) await settings.warmup(contextOf(client, input.worker));
     const summary = summarize(result, performance.now() - started);
     report(summary, result.timings, app, log);
     return summary;
@@ -141,7 +140,7 @@ async function sendPasses(clients: Clients, plan: WarmupPlan, settings: Settings
     for (const req of plan.requests) {
       if (pass >= hitsOf(req) || failedRequests.has(req)) continue;
       const t0 = performance.now();
-      const problem = await client.check(req);
+      const problem = await check(client, req);
       const ms = performance.now() - t0;
       hits++;
       if (pass === 0) first.set(req, ms);
@@ -292,67 +291,23 @@ function report(summary: WarmupSummary, timings: Timing[], app: ServedApp, log: 
   for (const t of timings) log.debug(`Warm-up ${t.label}: first ${round(t.first)} ms, last ${round(t.last)} ms`);
 }
 
-/** Sends requests to the private warm-up socket over one keep-alive connection. */
-class WarmupClient {
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  constructor(
-    private readonly port: number,
-    private readonly deadline: number,
-  ) {}
-
-  /** Sends `req` and returns what is wrong with the answer, or null when it is as expected. */
-  async check(req: WarmupRequest): Promise<string | null> {
-    try {
-      const res = await this.send(req);
-      return statusProblem(res.status, req.expectStatus);
-    } catch (err) {
-      if (err instanceof TsuError) throw err;
-      return describeError(err).message;
-    }
-  }
-
-  send(req: WarmupRequest): Promise<WarmupResponse> {
-    const remaining = this.deadline - performance.now();
-    if (remaining <= 0) return Promise.reject(this.timeoutError(req));
-    const { body, headers } = encodeBody(req);
-    return new Promise((resolve, reject) => {
-      const outgoing = httpRequest(
-        { host: '127.0.0.1', port: this.port, agent: this.agent, method: req.method ?? 'GET', path: req.url, headers },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-          res.on('error', reject);
-        },
-      );
-      outgoing.setTimeout(remaining, () => outgoing.destroy(this.timeoutError(req)));
-      outgoing.on('error', reject);
-      outgoing.end(body);
-    });
-  }
-
-  context(worker: WorkerInfo): WarmupContext {
-    return { baseUrl: `http://127.0.0.1:${this.port}`, request: (req) => this.send(req), worker };
-  }
-
-  close(): void {
-    this.agent.destroy();
-  }
-
-  private timeoutError(req: WarmupRequest): TsuError {
-    return new TsuError('TSU_ERR_WARMUP', `warm-up did not finish within warmupTimeout; it was at ${labelOf(req)}`);
+/** Sends `req` and returns what is wrong with the answer, or null when it is as expected. */
+async function check(client: WarmupClient, req: WarmupRequest): Promise<string | null> {
+  try {
+    const res = await client.send(req);
+    return statusProblem(res.status, req.expectStatus);
+  } catch (err) {
+    if (err instanceof TsuError) throw err;
+    return describeError(err).message;
   }
 }
 
-function encodeBody(req: WarmupRequest): { body: string | undefined; headers: Record<string, string> } {
-  const headers: Record<string, string> = { [WARMUP_HEADER]: '1', ...req.headers };
-  if (req.body === undefined) return { body: undefined, headers };
-  const isText = typeof req.body === 'string';
-  const body = isText ? (req.body as string) : JSON.stringify(req.body);
-  if (!isText && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
-    headers['content-type'] = 'application/json';
-  }
-  return { body, headers };
+function contextOf(client: WarmupClient, worker: WorkerInfo): WarmupContext {
+  return { baseUrl: client.baseUrl, request: (req) => client.send(req), worker };
+}
+
+function timeoutError(req: WarmupRequest): TsuError {
+  return new TsuError('TSU_ERR_WARMUP', `warm-up did not finish within warmupTimeout; it was at ${labelOf(req)}`);
 }
 
 /** What is wrong with a status; by default anything below `below` (500) is fine. */

@@ -1,21 +1,24 @@
 /**
- * Builds values that a JSON Schema accepts, for warm-up requests synthesised from a Fastify
- * route's schemas. Pure: no Fastify, no ajv. It covers what route schemas use in practice —
+ * Builds values that a JSON Schema accepts, for warm-up requests synthesised from a route's
+ * schemas (Fastify's route schemas, an OpenAPI document's parameters and bodies). Pure: no
+ * framework, no ajv. It covers what route schemas use in practice —
  * `type`, `format`, `enum`, `const`, `default`, `examples`, numeric and length bounds, simple
  * `pattern`s, `$ref` to shared schemas, `allOf`, and the first branch of `oneOf`/`anyOf` — and
  * gives up (returns a plain value the validator may reject) where a schema asks for more;
  * the warm-up engine then tries the next variant and reports the route if none passes.
  */
 
-import { fitLength, sampleForPattern } from '@tsunicorn/core';
+import { fitLength, sampleForPattern } from './sample-text.js';
 
-/** A JSON Schema, as Fastify routes declare them (objects or booleans). */
+/** A JSON Schema, as routes declare them (objects or booleans). */
 export type Schema = boolean | { readonly [key: string]: unknown };
 
 /** What sampling needs besides the schema. */
 export interface SampleOptions {
   /** Shared schemas by `$id` (`fastify.getSchemas()`), for `$ref: 'user#'` and `'user#/properties/x'`. */
   readonly schemas?: Readonly<Record<string, unknown>>;
+  /** The document `#/…` refs resolve against (an OpenAPI document); the schema itself by default. */
+  readonly root?: Schema;
   /**
    * 0: the smallest value (required properties only, first enum value, the bound); 1: every
    * declared property; 2: other enum members and `oneOf`/`anyOf` branches.
@@ -33,7 +36,7 @@ interface Walk {
 
 /** A value `schema` accepts, as best it can be made. */
 export function sampleValue(schema: Schema, options: SampleOptions = {}): unknown {
-  return sample(schema, { schemas: options.schemas ?? {}, variant: options.variant ?? 0, root: schema, depth: 0 });
+  return sample(schema, { schemas: options.schemas ?? {}, variant: options.variant ?? 0, root: options.root ?? schema, depth: 0 });
 }
 
 /** Distinct values for the variants 0, 1 and 2, in that order. */

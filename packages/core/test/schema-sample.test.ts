@@ -1,7 +1,7 @@
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { type Schema, sampleValue, sampleVariants } from '../src/schema-sample.js';
+import { type Schema, sampleValue, sampleVariants } from '../src/adapter/schema-sample.js';
 
 /** Checks samples with ajv and ajv-formats, the validators Fastify compiles route schemas with. */
 const ajv = new Ajv({ allErrors: true, strict: false });
