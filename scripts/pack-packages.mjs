@@ -50,6 +50,11 @@ export function tarballProblems(tarball) {
   }
   if (JSON.stringify(pkg).includes('workspace:')) problems.push('package.json still has a workspace: range');
   if (pkg.type !== 'module') problems.push('package.json is not "type": "module"');
+  // npm shows the README outside the repository, where a relative link leads nowhere.
+  if (files.includes('package/README.md')) {
+    const readme = execFileSync('tar', ['xzf', tarball, '-O', 'package/README.md'], { encoding: 'utf8' });
+    for (const [, link] of readme.matchAll(/\]\((\.{1,2}\/[^)\s]*)\)/g)) problems.push(`README.md links to ${link}, which is relative`);
+  }
   for (const bin of Object.values(pkg.bin ?? {})) {
     const path = `package/${bin.replace(/^\.\//, '')}`;
     if (!files.includes(path)) problems.push(`bin ${bin} is missing`);

@@ -130,7 +130,7 @@ describe('the packed tarballs', () => {
     mkdirSync(dir, { recursive: true });
     const pkg = { name: '@tsunicorn/empty', version: '0.0.0', dependencies: { '@tsunicorn/core': 'workspace:^' } };
     writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg));
-    writeFileSync(join(dir, 'README.md'), '# empty\n');
+    writeFileSync(join(dir, 'README.md'), '# empty\n\nSee [the docs](../../docs/warmup.md).\n');
     const tarball = join(root, 'empty-package', 'empty.tgz');
     execFileSync('tar', ['czf', tarball, '-C', dirname(dir), 'package']);
     expect(tarballProblems(tarball)).toEqual(
@@ -141,6 +141,7 @@ describe('the packed tarballs', () => {
         'package.json has no "repository"',
         'package.json has no "engines"',
         'package.json still has a workspace: range',
+        'README.md links to ../../docs/warmup.md, which is relative',
       ]),
     );
   });

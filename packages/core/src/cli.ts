@@ -8,7 +8,23 @@ import { loadSettingsFrom, runMasterFromCli, version } from './master/main.js';
 import { parseArgv } from './settings/argv.js';
 import { helpText, printConfig } from './settings/help.js';
 
+/**
+ * The Node versions the packages are built for (package.json `engines`). Older ones lack
+ * `require(esm)`, which CommonJS apps load the packages through, and parts the worker's
+ * accept path reads; tsunicorn still starts, and says so once.
+ */
+function warnOnOldNode(): void {
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  const supported = major > 22 || (major === 22 && minor >= 12) || (major === 20 && minor >= 19);
+  if (!supported) {
+    process.stderr.write(
+      `tsunicorn: Node ${process.version} is older than the supported ^20.19.0 || >=22.12.0; upgrade Node if anything fails\n`,
+    );
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
+  warnOnOldNode();
   if (argv[0] === 'ctl') {
     const { runCtl } = await import('./ctl.js');
     return void process.exit(await runCtl(argv.slice(1)));
