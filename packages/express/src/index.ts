@@ -76,7 +76,7 @@ async function buildServedApp(appOrFactory: AppOrFactory, options: CheckedOption
   // forwarded-allow-ips decides which peers may set X-Forwarded-*; req.ip and req.protocol follow.
   if (trust !== null) app.set('trust proxy', trust);
   let restore = () => {};
-  let document: FoundDocument | null = null;
+  let document: { found: FoundDocument; operations: number } | null = null;
   let undiscovered: readonly string[] = [];
   return {
     // Express has no server of its own: the app is the request listener.
@@ -87,11 +87,12 @@ async function buildServedApp(appOrFactory: AppOrFactory, options: CheckedOption
         .filter((r) => r.method === 'GET')
         .map((r) => r.path);
       // A document that cannot be used costs its requests, not the rest of the synthesis.
-      document = await findOpenApi(options.openapi, getRoutes, tools).catch((err: Error) => {
+      const found = await findOpenApi(options.openapi, getRoutes, tools).catch((err: Error) => {
         ctx.log.warning(`${err.message}; warming the routes without it`);
         return null;
       });
-      const operations = openApiOperations(document?.doc);
+      const operations = openApiOperations(found?.doc);
+      document = found ? { found, operations: operations.length } : null;
       const warmup = synthesiseRouteWarmups(app, ctx.settings.warmupUnsafe, ctx.settings.warmupRequests, operations);
       restore = warmup.restore;
       undiscovered = warmup.undiscovered;
@@ -108,9 +109,9 @@ async function buildServedApp(appOrFactory: AppOrFactory, options: CheckedOption
   };
 }
 
-function openApiNotes(found: FoundDocument | null): string[] {
-  if (!found) return [];
-  return [`express: requests synthesised from the OpenAPI document (${found.source}, ${openApiOperations(found.doc).length} operations)`];
+function openApiNotes(document: { found: FoundDocument; operations: number } | null): string[] {
+  if (!document) return [];
+  return [`express: requests synthesised from the OpenAPI document (${document.found.source}, ${document.operations} operations)`];
 }
 
 async function prepareApp(app: ExpressApp, options: CheckedOptions, ctx: BuildContext<CheckedOptions>): Promise<void> {

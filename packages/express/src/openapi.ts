@@ -48,7 +48,8 @@ export async function findOpenApi(
     return { doc: option, source: 'the openapi option' };
   }
   for (const name of SHIPPED) {
-    const doc = await tryReadDocument(resolve(cwd, name));
+    // Looked for, not named: one that is missing or unreadable is simply not used.
+    const doc = await readDocument(resolve(cwd, name), name).catch(() => null);
     if (doc) return { doc, source: name };
   }
   if (!tools) return null;
@@ -74,21 +75,6 @@ async function readDocument(path: string, given: string): Promise<Readonly<Recor
   if (!isOpenApiDocument(doc))
     throw invalid(`openapi: ${given} is not an OpenAPI 3 or Swagger 2.0 document (no "openapi: 3.x" or "swagger: '2.0'" with "paths")`);
   return doc;
-}
-
-async function tryReadDocument(path: string): Promise<Readonly<Record<string, unknown>> | null> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    return null;
-  }
-  try {
-    const doc = await parseDocument(text, path);
-    return isOpenApiDocument(doc) ? doc : null;
-  } catch {
-    return null;
-  }
 }
 
 async function fetchDocument(tools: RouteWarmupTools, url: string, required: boolean): Promise<FoundDocument | null> {
