@@ -4,10 +4,14 @@
  * and with a new connection per request (what a proxy without upstream keep-alive sends).
  *
  *   node bench/throughput/run.mjs [--rounds 3] [--seconds 5] [--connections 50]
- *                                 [--modes default] [--only tsunicorn,cluster,pm2] [--out FILE]
+ *                                 [--modes default] [--only tsunicorn,cluster,pm2]
+ *                                 [--prime routes|none] [--out FILE]
  *
  * Rounds alternate the contenders' order; figures are medians over rounds, and every ratio is
  * against node:cluster measured in the same round. Load comes from wrk (`apt-get install wrk`).
+ *
+ * Before the load, every contender is sent the same requests for every route of the app
+ * (`--prime routes`, the default; see bench/lib/prime.mjs for why).
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -16,6 +20,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { describeMachine, machineMarkdown, packageVersion } from '../lib/machine.mjs';
+import { expressRequests, PRIME_HITS, prime } from '../lib/prime.mjs';
 import { median } from '../lib/stats.mjs';
 import { formatMs, markdownTable } from '../lib/table.mjs';
 import { cluster } from '../reload/contenders/cluster.mjs';
@@ -30,14 +35,22 @@ const { values: opts } = parseArgs({
     connections: { type: 'string', default: '50' },
     modes: { type: 'string', default: 'default' },
     only: { type: 'string', default: 'tsunicorn,cluster,pm2' },
+    prime: { type: 'string', default: 'routes' },
     out: { type: 'string', default: join(ROOT, 'bench/results/throughput.md') },
   },
 });
 
 const APPS = [
   { name: 'hello world', path: fileURLToPath(new URL('./hello.mjs', import.meta.url)), route: '/' },
-  { name: 'Express example', path: join(ROOT, 'examples/express/app.js'), route: '/health' },
+  {
+    name: 'Express example',
+    path: join(ROOT, 'examples/express/app.js'),
+    route: '/health',
+    requests: expressRequests,
+  },
 ];
+if (!['routes', 'none'].includes(opts.prime)) throw new Error(`--prime ${opts.prime}: expected routes or none`);
+
 const SHAPES = [
   { name: 'keep-alive', headers: [] },
   { name: 'connection per request', headers: ['-H', 'Connection: close'] },
@@ -100,10 +113,13 @@ function wrk(url, headers) {
   };
 }
 
+const WORKERS = 2;
+
 async function measure(contender, app) {
-  const server = await contender.start({ root: ROOT, appPath: app.path, workers: 2 });
+  const server = await contender.start({ root: ROOT, appPath: app.path, workers: WORKERS });
   try {
     const url = `http://127.0.0.1:${server.port}${app.route}`;
+    if (opts.prime === 'routes') await prime(server.port, WORKERS, app.requests);
     wrk(url, ['-d1s']); // warm the connection paths of every contender alike
     const { master, workers } = server.processes();
     const results = {};
@@ -196,7 +212,7 @@ function render(byApp, list, load) {
   const versions = `tsunicorn ${packageVersion('@tsunicorn/core', join(ROOT, 'examples/express'))}, pm2 ${packageVersion('pm2', ROOT)}, express ${packageVersion('express', join(ROOT, 'examples/express'))}`;
   return `# Throughput benchmark
 
-\`node bench/throughput/run.mjs --rounds ${opts.rounds} --seconds ${opts.seconds} --connections ${opts.connections} --modes ${opts.modes}\` (${new Date().toISOString().slice(0, 10)}).
+\`node bench/throughput/run.mjs --rounds ${opts.rounds} --seconds ${opts.seconds} --connections ${opts.connections} --modes ${opts.modes} --prime ${opts.prime}\` (${new Date().toISOString().slice(0, 10)}).
 
 ${machineMarkdown(describeMachine())}
 - Versions: ${versions}; ${wrkVersion()}
@@ -205,6 +221,7 @@ ${machineMarkdown(describeMachine())}
 ## Method
 
 - 2 workers for every server. tsunicorn: \`tsunicorn APP -w 2 -b 127.0.0.1:0\` in the app's directory (plus \`--dispatch MODE\` for a mode other than the default); node:cluster: \`bench/reload/cluster-server.mjs\` (round-robin in the primary, Node's default); PM2: cluster mode, 2 instances (\`bench/reload/contenders/pm2.mjs\`).
+- ${opts.prime === 'routes' ? `Priming: before the load, every contender is sent the same requests for every route of the app, ${PRIME_HITS} times per worker, each on a new connection (\`bench/throughput/express-requests.json\` for the Express example; hello world has one route). A server in production has served its routes; an app whose routes have run holds more of itself (the Express example's /report module keeps 20,000 rows, ~4.5 MB of live heap) and has wider type feedback. tsunicorn's warm-up has run every route already, so without the priming the others would be measured on an app that has loaded less of itself.` : "No priming (`--prime none`): tsunicorn's workers have run every route in their warm-up, the other contenders only the measured one, so the app differs between them (see the priming note in the default report)."}
 - Each measurement: a fresh server, 1 s of load not counted, then \`wrk -t1 -c${opts.connections} -d${opts.seconds}s --latency\` keep-alive, then the same with \`-H 'Connection: close'\` (a new connection per request).
 - ${opts.rounds} rounds, the contenders' order reversed every other round. req/s, p50 and p99 are medians over rounds; ratios are medians of each round's ratio to node:cluster in that round.
 - Master CPU: utime + stime of the process that accepts connections (tsunicorn's master, the node:cluster primary, PM2's daemon) during the run, per 10,000 requests. Memory: RSS and PSS from /proc/PID/smaps_rollup after the runs; worker figures are means over the workers.

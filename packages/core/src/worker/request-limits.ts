@@ -21,7 +21,8 @@ export function guardRequestLimits(server: Server, limits: Limits): void {
   // Node's own count limit (2000 by default) answers 400 on Node 20 and 431 on Node 24, and on
   // Node 20 only counts in batches: it is raised when the setting allows more, never lowered.
   if (limitRequestFields >= NODE_MAX_HEADERS_COUNT) server.maxHeadersCount = limitRequestFields + 1;
-  const app = server.listeners('request') as RequestListener[];
+  // rawListeners: a listener that wraps another (once(), the request counter) is kept whole.
+  const app = server.rawListeners('request') as RequestListener[];
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const refusal = checkRequest(req, limits);

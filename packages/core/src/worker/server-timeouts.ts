@@ -26,8 +26,10 @@ export function applyServerTimeouts(server: Server, settings: Settings): void {
   for (const [property, name] of timeouts) {
     const ms = settings[name] * 1000;
     const given = ms !== (settingsTable[name].default as number) * 1000;
-    if (given || server[property] === nodeDefaults[property]) server[property] = ms;
+    // Written only when it changes: V8 keeps a field it has seen written once as a constant, as
+    // it is on a server that plain listen() serves; writing the same value again loses that.
+    if ((given || server[property] === nodeDefaults[property]) && server[property] !== ms) server[property] = ms;
   }
   // Node rejects a headers timeout longer than the request timeout.
-  if (server.requestTimeout > 0) server.headersTimeout = Math.min(server.headersTimeout, server.requestTimeout);
+  if (server.requestTimeout > 0 && server.headersTimeout > server.requestTimeout) server.headersTimeout = server.requestTimeout;
 }

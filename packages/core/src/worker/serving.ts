@@ -18,6 +18,7 @@ import type { Settings } from '../settings/index.js';
 import type { WorkerInfo } from '../types.js';
 import { AccessLog } from './access-log.js';
 import { installListener, type Listener } from './listener-facade.js';
+import { beforeEachRequest } from './request-hook.js';
 import { guardRequestLimits } from './request-limits.js';
 import { RequestMetrics } from './request-metrics.js';
 import { applyServerTimeouts } from './server-timeouts.js';
@@ -91,7 +92,7 @@ export class Serving {
     this.installRequestExtras(app);
     const noKeepAlive = this.settings.keepAlive === 0;
     const metrics = this.metrics;
-    app.server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
+    beforeEachRequest(app.server, (_req: IncomingMessage, res: ServerResponse) => {
       this.requestCount++;
       if (metrics !== null) metrics.started(res);
       // A draining worker answers with `Connection: close`, so busy keep-alive clients move to
