@@ -85,8 +85,9 @@ function hey(port, route, n, extra) {
   if (ok !== n) throw new Error(`hey: ${ok} of ${n} responses were 200:\n${out}`);
 }
 
+/** callgrind_control: `-i on` turns instrumentation on, `-z` zeroes the counts, `-d` dumps them. */
 function callgrind(command, pid) {
-  execFileSync('callgrind_control', [command, String(pid)], { stdio: 'ignore', timeout: 60_000 });
+  execFileSync('callgrind_control', [...command, String(pid)], { stdio: 'ignore', timeout: 60_000 });
 }
 
 /** Instructions of one dumped window: [main thread, all threads]. */
@@ -117,15 +118,16 @@ async function measure(contender, app, shape) {
     );
     await prime(port, 1, app.requests);
     hey(port, app.route, 3000, shape.hey);
-    callgrind('-i', pid);
+    callgrind(['-i', 'on'], pid);
     hey(port, app.route, 500, shape.hey);
     const windows = [];
     for (let w = 1; w <= WINDOWS; w++) {
-      callgrind('-z', pid);
+      callgrind(['-z'], pid);
       hey(port, app.route, REQUESTS, shape.hey);
-      callgrind('-d', pid);
+      callgrind(['-d'], pid);
       windows.push(dumped(pid, w).map((n) => n / REQUESTS));
     }
+    if (windows.some(([main]) => !(main > 0))) throw new Error(`${contender.name}: callgrind counted nothing in a window`);
     return { main: windows.map((w) => w[0]), all: windows.map((w) => w[1]) };
   } finally {
     await stopProcess(server, { signal: 'SIGTERM', timeoutMs: 30_000 });
