@@ -15,14 +15,24 @@ class Target implements DispatchTarget {
   isDueForReplacement = false;
   open = true;
   load = 0;
+  /** Whether a connection sent stays in transit until `acknowledge()`; off, each is taken at once. */
+  holds = false;
+  handoverPending = false;
   readonly got: ConnectionHandle[] = [];
   private readonly returns: ((c: ConnectionHandle) => void)[] = [];
   constructor(readonly name: string) {}
   sendConnection(connection: ConnectionHandle, undelivered: (c: ConnectionHandle) => void): boolean {
     if (!this.open) return false;
+    if (this.handoverPending) throw new Error(`${this.name} was sent a connection while one was in transit`);
     this.got.push(connection);
     this.returns.push(undelivered);
+    this.handoverPending = this.holds;
     return true;
+  }
+  /** Its child_process acknowledged the connection in transit. */
+  acknowledge(d: Dispatcher<Target>): void {
+    this.handoverPending = false;
+    d.workerChanged(this, 'free');
   }
   /** The worker died before it took what it was sent: each goes back. */
   giveBack(): void {
@@ -118,5 +128,48 @@ describe('Dispatcher', () => {
     expect(d.waitingCount).toBe(1);
     d.close();
     expect(d.waitingCount).toBe(0);
+  });
+
+  it('sends a worker its next connection only once it acknowledged the last, and the waiting one to the first that does', () => {
+    const d = new Dispatcher<Target>(2048, 'round-robin');
+    const [a, b] = [new Target('a'), new Target('b')];
+    a.holds = true;
+    b.holds = true;
+    ready(d, a);
+    ready(d, b);
+    const sockets = [socket(), socket(), socket(), socket()];
+    for (const s of sockets) d.accept(s);
+    expect([a.got, b.got]).toEqual([[sockets[0]], [sockets[1]]]);
+    expect(d.waitingCount).toBe(2);
+    b.acknowledge(d);
+    expect(b.got).toEqual([sockets[1], sockets[2]]);
+    a.acknowledge(d);
+    expect(a.got).toEqual([sockets[0], sockets[3]]);
+    expect(d.waitingCount).toBe(0);
+  });
+
+  it('prefers a free worker over a less busy one with a connection in transit', () => {
+    const d = new Dispatcher<Target>();
+    const [a, b] = [new Target('a'), new Target('b')];
+    a.holds = true;
+    ready(d, a);
+    ready(d, b);
+    b.load = 10;
+    d.accept(socket());
+    d.accept(socket());
+    expect([a.got.length, b.got.length]).toEqual([1, 1]);
+  });
+
+  it('keeps connections waiting for an acknowledgment beyond the backlog: it limits only what waits for a ready worker', () => {
+    const d = new Dispatcher<Target>(1, 'round-robin');
+    const a = new Target('a');
+    a.holds = true;
+    ready(d, a);
+    const sockets = [socket(), socket(), socket()];
+    for (const s of sockets) d.accept(s);
+    expect(sockets.some((s) => s.closed)).toBe(false);
+    a.acknowledge(d);
+    a.acknowledge(d);
+    expect(a.got).toEqual(sockets);
   });
 });

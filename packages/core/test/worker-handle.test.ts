@@ -7,7 +7,7 @@ const limits = { bootMs: 30_000, silentMs: 10_000 };
 function handle() {
   const child = fakeChild();
   const changes: string[] = [];
-  const worker = new WorkerHandle(1, 1, child, (w) => changes.push(w.state.name));
+  const worker = new WorkerHandle(1, 1, child, (w, change) => changes.push(change === 'free' ? 'free' : w.state.name));
   return { child, worker, changes };
 }
 
@@ -140,15 +140,16 @@ describe('WorkerHandle', () => {
     expect(returned).toEqual([refused, pending, queued]);
   });
 
-  it('reports as its load the connections it has not taken, then the requests in flight and the connections handed since', () => {
-    const { child, worker } = handle();
+  it('reports a connection in transit until it is acknowledged, and as its load the requests in flight and the connections handed since', () => {
+    const { child, worker, changes } = handle();
     worker.becomeReady(warmup);
     worker.checkIn(10, 3);
     worker.sendConnection({ close() {} }, () => {});
-    // Not yet acknowledged: that outweighs any number of requests in flight.
-    expect(worker.load).toBe(1_000_004);
-    child.emit('internalMessage', { cmd: 'NODE_HANDLE_ACK' });
+    expect(worker.handoverPending).toBe(true);
     expect(worker.load).toBe(4);
+    child.emit('internalMessage', { cmd: 'NODE_HANDLE_ACK' });
+    expect(worker.handoverPending).toBe(false);
+    expect(changes.at(-1)).toBe('free');
     worker.checkIn(12, 1);
     expect(worker.load).toBe(1);
   });

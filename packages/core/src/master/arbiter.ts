@@ -13,7 +13,7 @@ import { parseWorkerMessage, sendToWorker, type WarmupSummary, type WorkerMessag
 import type { Settings } from '../settings/index.js';
 import type { MasterInfo, WorkerExitInfo } from '../types.js';
 import { formatWarmupReport } from '../warmup-report.js';
-import { Dispatcher } from './dispatcher.js';
+import { Dispatcher, type WorkerChange } from './dispatcher.js';
 import { Listeners } from './listeners.js';
 import { Operations } from './operations.js';
 import { Reload } from './reload.js';
@@ -47,7 +47,12 @@ interface QueuedAction {
 }
 
 /** Starts one worker process and returns the master's record of it. */
-export type SpawnProcess = (settings: Settings, id: number, generation: number, onChange: (worker: WorkerHandle) => void) => WorkerHandle;
+export type SpawnProcess = (
+  settings: Settings,
+  id: number,
+  generation: number,
+  onChange: (worker: WorkerHandle, change: WorkerChange) => void,
+) => WorkerHandle;
 
 export interface ArbiterOptions {
   readonly settings: Settings;
@@ -279,7 +284,7 @@ export class Arbiter implements ServerControls {
       if (this.state === 'stopping' || !this.slots.has(slot)) return;
       // A reload aborted while preFork ran: the worker to replace is no longer due.
       if (generation !== this.generation || (role === 'next' && !slot.current?.isDueForReplacement)) return this.tick();
-      const worker = this.spawnProcess(this.workerSettings(), slot.id, generation, (w) => this.dispatcher.workerChanged(w));
+      const worker = this.spawnProcess(this.workerSettings(), slot.id, generation, (w, change) => this.dispatcher.workerChanged(w, change));
       slot[role] = worker;
       this.workers.add(worker);
       this.log.info(`Booting worker with pid: ${worker.pid} (worker ${slot.id}, gen ${generation})`);
@@ -358,7 +363,7 @@ export class Arbiter implements ServerControls {
     if (dispatch !== 'shared') return;
     for (let index = 0; index < this.listeners.count; index++) {
       const handle = this.listeners.handle(index);
-      if (handle) sendToWorker(worker.child, { tsu: 'listen', index, giveBack: this.listeners.polls(index) }, handle);
+      if (handle) worker.sendListener({ tsu: 'listen', index, giveBack: this.listeners.polls(index) }, handle);
     }
   }
 

@@ -1,6 +1,7 @@
 import { fork } from 'node:child_process';
 import { encodeForWorker, WORKER_STDIO } from '../protocol/handover.js';
 import type { Settings } from '../settings/index.js';
+import type { WorkerChange } from './dispatcher.js';
 import { WorkerHandle } from './worker-handle.js';
 
 /** What the master needs to start a worker process. */
@@ -19,7 +20,7 @@ export function spawnWorker(
   settings: Settings,
   id: number,
   generation: number,
-  onChange: (worker: WorkerHandle) => void,
+  onChange: (worker: WorkerHandle, change: WorkerChange) => void,
 ): WorkerHandle {
   const child = fork(command.entry, [...command.args], {
     env: {

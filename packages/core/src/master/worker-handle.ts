@@ -1,8 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { type ConnectionHandle, type HangReport, sendToWorker, type WarmupSummary } from '../protocol/messages.js';
+import type { ListeningHandle } from '../handles.js';
+import { type ConnectionHandle, type HangReport, type MasterMessage, sendToWorker, type WarmupSummary } from '../protocol/messages.js';
 import type { WorkerExitInfo, WorkerInfo } from '../types.js';
+import type { WorkerChange } from './dispatcher.js';
 
 /**
  * Window over which a worker retired for a replacement spreads its `Connection: close`
@@ -42,6 +44,15 @@ export type WorkerState =
   | { readonly name: 'ending'; readonly how: Ending; readonly booted: boolean }
   | { readonly name: 'exited'; readonly reason: WorkerExitInfo['reason'] };
 
+/**
+ * A handle sent to the worker and not yet acknowledged: a client connection, with where it
+ * goes back to if the worker never takes it, or a listening socket (dispatch shared: the
+ * master keeps its own copy, nothing to give back).
+ */
+type Handover =
+  | { readonly connection: ConnectionHandle; readonly undelivered: (c: ConnectionHandle) => void }
+  | { readonly connection: null };
+
 /** Time limits a worker is held to, in ms (0: off). */
 export interface Limits {
   readonly bootMs: number;
@@ -79,7 +90,7 @@ export class WorkerHandle implements WorkerInfo {
    * nothing from it yet). If the worker dies first, or could not take the handle, the
    * connection — its request still unread in the kernel — goes to another worker.
    */
-  private readonly unacknowledged: { connection: ConnectionHandle; undelivered: (c: ConnectionHandle) => void }[] = [];
+  private readonly unacknowledged: Handover[] = [];
   private current: WorkerState = { name: 'booting' };
   private killTimer: NodeJS.Timeout | null = null;
   private killDeadline = Number.POSITIVE_INFINITY;
@@ -88,7 +99,7 @@ export class WorkerHandle implements WorkerInfo {
     readonly id: number,
     readonly generation: number,
     readonly child: ChildProcess,
-    private readonly onChange: (worker: WorkerHandle) => void = () => {},
+    private readonly onChange: (worker: WorkerHandle, change: WorkerChange) => void = () => {},
   ) {
     this.pid = child.pid ?? 0;
     this.readHangReports(child.stdio?.[4] as Readable | null | undefined);
@@ -154,13 +165,20 @@ export class WorkerHandle implements WorkerInfo {
   }
 
   /**
-   * What least-busy dispatch compares. First, connections the worker has not acknowledged yet:
-   * its event loop acknowledges a handle within microseconds unless it is busy (a CPU-heavy
-   * request), so this is an instant, free measure of whether it can take a connection now.
-   * Then requests in flight at the last heartbeat, plus connections handed since.
+   * What least-busy dispatch compares among workers free of a hand-over: requests in flight at
+   * the last heartbeat, plus connections handed since.
    */
   get load(): number {
-    return this.unacknowledged.length * 1_000_000 + this.busy + this.handedSinceBeat;
+    return this.busy + this.handedSinceBeat;
+  }
+
+  /**
+   * A handle sent has not been acknowledged yet. Its event loop acknowledges within
+   * microseconds unless it is busy (a CPU-heavy request), so this is an instant, free measure
+   * of whether it can take a connection now.
+   */
+  get handoverPending(): boolean {
+    return this.unacknowledged.length > 0;
   }
 
   /** A heartbeat: requests served so far, and connections with a request in flight. */
@@ -187,16 +205,33 @@ export class WorkerHandle implements WorkerInfo {
     return sent;
   }
 
+  /**
+   * Sends a listening socket to accept on (dispatch shared). It is counted among the handles
+   * in transit: child_process acknowledges every handle, in the order sent.
+   */
+  sendListener(message: Extract<MasterMessage, { tsu: 'listen' }>, listener: ListeningHandle): boolean {
+    const entry = { connection: null };
+    this.unacknowledged.push(entry);
+    const sent = sendToWorker(this.child, message, listener, (err) => {
+      if (err) this.forget(entry);
+    });
+    if (!sent) this.forget(entry);
+    return sent;
+  }
+
   /** The worker's child_process answered for the oldest handle sent: it took it, or could not. */
   private onHandleAnswer(cmd: string | undefined): void {
     if (cmd !== 'NODE_HANDLE_ACK' && cmd !== 'NODE_HANDLE_NACK') return;
     const entry = this.unacknowledged.shift();
     if (!entry) return;
-    if (cmd === 'NODE_HANDLE_ACK') entry.connection.close();
-    else entry.undelivered(entry.connection);
+    if (entry.connection) {
+      if (cmd === 'NODE_HANDLE_ACK') entry.connection.close();
+      else entry.undelivered(entry.connection);
+    }
+    if (this.unacknowledged.length === 0) this.onChange(this, 'free');
   }
 
-  private forget(entry: (typeof this.unacknowledged)[number]): boolean {
+  private forget(entry: Handover): boolean {
     const i = this.unacknowledged.indexOf(entry);
     if (i >= 0) this.unacknowledged.splice(i, 1);
     return i >= 0;
@@ -274,7 +309,7 @@ export class WorkerHandle implements WorkerInfo {
 
   /** Connections the worker never took go to another worker. */
   private returnConnectionsInTransit(): void {
-    for (const { connection, undelivered } of this.unacknowledged.splice(0)) undelivered(connection);
+    for (const entry of this.unacknowledged.splice(0)) if (entry.connection) entry.undelivered(entry.connection);
   }
 
   private end(how: Ending): void {
@@ -284,7 +319,7 @@ export class WorkerHandle implements WorkerInfo {
 
   private set(state: WorkerState): void {
     this.current = state;
-    this.onChange(this);
+    this.onChange(this, 'state');
   }
 
   /** Kills after `ms`, or sooner if an earlier deadline is already set (INT during a drain). */

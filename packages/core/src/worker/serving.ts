@@ -1,5 +1,5 @@
 /**
- * What a worker does with connections once its app is built: tracks them, counts requests
+ * What a worker does with connections once its app is built: counts them and its requests
  * (our only per-request work), writes the access log and runs request hooks when configured,
  * and drains: busy keep-alive connections answered with `Connection: close` (spread out),
  * idle ones closed after the keep-alive timeout, then the app's close hooks and the exit.
@@ -23,10 +23,12 @@ import { guardRequestLimits } from './request-limits.js';
 import { RequestMetrics } from './request-metrics.js';
 import { applyServerTimeouts } from './server-timeouts.js';
 
+/** How often a draining worker looks whether its last connection has closed. */
+const DRAIN_CHECK_MS = 20;
+
 /** The serving side of one worker: connections, counting, request extras and the drain. */
 export class Serving {
   private app: ServedApp | null = null;
-  private readonly connections = new Set<Socket>();
   private requestCount = 0;
   /** Real traffic is being served (warm-up is over). */
   private serving = false;
@@ -63,7 +65,23 @@ export class Serving {
    */
   get busy(): number {
     const list = this.app ? connectionsList(this.app.server) : undefined;
-    return list ? list.active().length : this.connections.size;
+    return list ? list.active().length : this.openConnections;
+  }
+
+  /**
+   * The app server's open connections, upgraded ones included: Node's own count, which its
+   * accept path and ours keep (`net.Server#_connections`, behind getConnections()). Counting
+   * with a 'connection' listener of our own would cost each connection a second listener and a
+   * 'close' listener.
+   */
+  private get openConnections(): number {
+    return this.app ? (this.app.server as unknown as { _connections: number })._connections : 0;
+  }
+
+  /** The sockets of the app server's HTTP connections, from Node's list; none where this Node has no list. */
+  private httpSockets(): Socket[] {
+    const list = this.app ? connectionsList(this.app.server) : undefined;
+    return list ? list.all().flatMap((parser) => (parser.socket ? [parser.socket] : [])) : [];
   }
 
   /** Whether the worker is draining or has asked to be replaced. */
@@ -71,12 +89,10 @@ export class Serving {
     return this.retireAsked || this.draining;
   }
 
-  /** Applies the timeout settings and tracks connections, before warm-up. */
+  /** Applies the timeout settings, before warm-up. */
   configure(app: ServedApp): void {
     this.app = app;
-    const { server } = app;
-    if (!app.ownsServerTimeouts) applyServerTimeouts(server, this.settings);
-    server.on('connection', (socket: Socket) => this.track(socket));
+    if (!app.ownsServerTimeouts) applyServerTimeouts(app.server, this.settings);
   }
 
   /**
@@ -182,11 +198,17 @@ export class Serving {
     // Stop accepting first: what waits in a shared socket's queue goes to the other workers.
     for (const own of this.ownListeners.splice(0)) own.close();
     this.spreadCloses(Math.min(spreadMs, limitMs / 4));
-    this.log.info(`Worker ${this.worker.id} draining (${reason}), ${this.connections.size} connection(s) open`);
+    this.log.info(`Worker ${this.worker.id} draining (${reason}), ${this.openConnections} connection(s) open`);
     setTimeout(() => this.forceExit('graceful-timeout'), limitMs).unref();
     const idleGraceMs = Math.min(limitMs / 2, this.settings.keepAlive * 1000 + 1000);
     setTimeout(() => this.app?.server.closeIdleConnections(), idleGraceMs).unref();
-    if (this.connections.size === 0 || !this.serving) void this.finishDrain();
+    if (this.openConnections === 0 || !this.serving) return void this.finishDrain();
+    // Node announces no 'last connection closed' on a server still listening; the count is read.
+    const check = setInterval(() => {
+      if (this.openConnections > 0) return;
+      clearInterval(check);
+      void this.finishDrain();
+    }, DRAIN_CHECK_MS);
   }
 
   private installRequestExtras(app: ServedApp): void {
@@ -217,14 +239,6 @@ export class Serving {
     }
   }
 
-  private track(socket: Socket): void {
-    this.connections.add(socket);
-    socket.once('close', () => {
-      this.connections.delete(socket);
-      if (this.draining && this.connections.size === 0) void this.finishDrain();
-    });
-  }
-
   /**
    * Gives each open connection its moment, within `spread` ms, to be answered with
    * `Connection: close`: all of them at once would reconnect in one burst, which the master
@@ -232,7 +246,7 @@ export class Serving {
    */
   private spreadCloses(spread: number): void {
     const now = Date.now();
-    for (const socket of this.connections) this.closeAt.set(socket, now + Math.random() * spread);
+    for (const socket of this.httpSockets()) this.closeAt.set(socket, now + Math.random() * spread);
   }
 
   /** Connections that arrived after the drain began close at once. */
@@ -254,8 +268,9 @@ export class Serving {
   }
 
   private forceExit(why: string): void {
-    this.log.warning(`Worker ${this.worker.id} exiting with ${this.connections.size} connection(s) still open (${why})`);
-    for (const socket of this.connections) socket.destroy();
+    this.log.warning(`Worker ${this.worker.id} exiting with ${this.openConnections} connection(s) still open (${why})`);
+    // Upgraded connections are not in Node's list; the exit closes them.
+    for (const socket of this.httpSockets()) socket.destroy();
     void this.exit(ExitCode.OK);
   }
 
@@ -274,6 +289,8 @@ export class Serving {
 /** http.Server's internal ConnectionsList (lib/_http_server.js, `kConnections`). */
 interface ConnectionsList {
   active(): readonly unknown[];
+  /** The HTTP parser of each connection, with its socket. */
+  all(): readonly { readonly socket?: Socket | null }[];
 }
 
 function connectionsList(server: object): ConnectionsList | undefined {
