@@ -186,6 +186,18 @@ describe('command line', () => {
     expect(usageError(['-D'])).toContain('runs in the foreground');
   });
 
+  it('says how to write a flag that was given a value', () => {
+    const hint = 'write --warmup-routes to turn it on and --no-warmup-routes to turn it off';
+    expect(usageError(['app.js', '--warmup-routes', 'false'])).toBe(
+      `--warmup-routes is a flag and takes no value (got "--warmup-routes false"): ${hint}`,
+    );
+    expect(usageError(['--warmup-routes=no', 'app.js'])).toBe(
+      `--warmup-routes is a flag and takes no value (got "--warmup-routes=no"): ${hint}`,
+    );
+    // A second APP that is no boolean word is still reported as such.
+    expect(usageError(['--warmup-routes', 'a.js', 'b.js'])).toBe('expected one APP argument, got 2: a.js b.js');
+  });
+
   it('splits TSUNICORN_CMD_ARGS honouring quotes', () => {
     expect(splitCommandLine(`-w 2 --bind='a b' "c \\"d\\""`)).toEqual(['-w', '2', '--bind=a b', 'c "d"']);
   });

@@ -70,6 +70,8 @@ export function parseArgv(argv: readonly string[]): ParsedArgv {
     settings[owner.setting] = owner.negated ? !value : (value as RawValue);
   }
   if (positionals.length > 1) {
+    const flag = flagGivenValue(argv, flagTable.options);
+    if (flag) throw flagValueError(flag.option, `${flag.option} ${flag.value}`, flagTable.options);
     throw new TsuError('TSU_ERR_USAGE', `expected one APP argument, got ${positionals.length}: ${positionals.join(' ')}`);
   }
   if (positionals[0] !== undefined) settings.app = positionals[0];
@@ -96,8 +98,33 @@ function parseOrExplain(argv: readonly string[], options: Record<string, OptionS
       const hint = nearest(name, Object.keys(options));
       throw new TsuError('TSU_ERR_USAGE', `unknown option ${unknown}${hint ? ` (did you mean --${hint}?)` : ''}; see tsunicorn --help`);
     }
+    const valued = /Option '(--[^'\s]+)[^']*' does not take an argument/.exec(message)?.[1];
+    const given = valued && argv.find((arg) => arg.startsWith(`${valued}=`));
+    if (valued && given) throw flagValueError(valued, given, options);
     throw new TsuError('TSU_ERR_USAGE', `${message}; see tsunicorn --help`);
   }
+}
+
+/** How a boolean setting is often mistakenly given a value on the command line. */
+const BOOLEAN_WORD = /^(true|false|yes|no|on|off|0|1)$/i;
+
+/**
+ * `--warmup-routes false`: parseArgs reads the word after a flag as a positional, which would
+ * otherwise surface as a puzzling second APP argument.
+ */
+function flagGivenValue(argv: readonly string[], options: Record<string, OptionSpec>): { option: string; value: string } | null {
+  for (let i = 0; i + 1 < argv.length; i++) {
+    const name = /^--([^=]+)$/.exec(argv[i]!)?.[1];
+    if (name && options[name]?.type === 'boolean' && BOOLEAN_WORD.test(argv[i + 1]!)) return { option: argv[i]!, value: argv[i + 1]! };
+  }
+  return null;
+}
+
+/** A flag given a value: says how to turn it on and, where it has one, off. */
+function flagValueError(option: string, given: string, options: Record<string, OptionSpec>): TsuError {
+  const name = option.replace(/^--/, '');
+  const off = options[`no-${name}`] ? ` and --no-${name} to turn it off` : '';
+  return new TsuError('TSU_ERR_USAGE', `${option} is a flag and takes no value (got "${given}"): write ${option} to turn it on${off}`);
 }
 
 /** Splits a TSUNICORN_CMD_ARGS string into arguments, honouring single and double quotes. */
