@@ -1,22 +1,24 @@
 /**
- * The master. Signal handlers only queue; `tick()` drains the queue, then does housekeeping
- * in a fixed order: kill the silent, restore the count, start replacements. Worker messages
- * and exits update the record of each worker and wake the loop.
+ * The master. Signal handlers and `ctl` commands only queue (action-queue.ts); after each
+ * action, and every 250 ms, `tick()` does housekeeping in a fixed order: kill the silent,
+ * restore the count, start replacements. Worker messages and exits update the record of each
+ * worker and wake the loop.
  */
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { describeError, ExitCode, type ExitCodeValue, TsuError } from '../errors.js';
+import { describeError, ExitCode, type ExitCodeValue } from '../errors.js';
 import type { ListeningHandle } from '../handles.js';
 import { runIsolatedHooks } from '../hooks.js';
 import type { Logger } from '../logger.js';
 import { parseWorkerMessage, sendToWorker, type WarmupSummary, type WorkerMessage } from '../protocol/messages.js';
 import type { Settings } from '../settings/index.js';
 import type { MasterInfo, WorkerExitInfo } from '../types.js';
-import { formatWarmupReport } from '../warmup-report.js';
+import { ActionQueue, type QueuedAction } from './action-queue.js';
 import { Dispatcher, type WorkerChange } from './dispatcher.js';
+import { GenerationReports } from './generation-reports.js';
 import { Listeners } from './listeners.js';
 import { Operations } from './operations.js';
 import { Reload } from './reload.js';
+import { checkReusePortSupport, warnAboutReusePortQueues } from './reuseport.js';
 import type { ActionResult, ServerControls, ServerStatus } from './server-status.js';
 import { type Slot, Slots } from './slots.js';
 import { spawnWorker, type WorkerCommand } from './spawn.js';
@@ -38,13 +40,6 @@ const signalActions = {
 
 /** A signal the master handles. */
 export type HandledSignal = keyof typeof signalActions;
-
-/** A signal's action, or a `tsunicorn ctl` command's: queued and run one at a time. */
-interface QueuedAction {
-  /** For the log: "signal: hup", "ctl reload". */
-  readonly name: string;
-  readonly run: (a: Arbiter) => unknown;
-}
 
 /** Starts one worker process and returns the master's record of it. */
 export type SpawnProcess = (
@@ -76,7 +71,8 @@ export class Arbiter implements ServerControls {
   private target: number;
   private readonly slots = new Slots();
   private readonly workers = new Set<WorkerHandle>();
-  private readonly queue: QueuedAction[] = [];
+  /** Signals' and `ctl` commands' actions, run one at a time. */
+  private readonly actions: ActionQueue<Arbiter>;
   private readonly listeners: Listeners;
   private readonly dispatcher = new Dispatcher<WorkerHandle>();
   private reloading: Reload | null = null;
@@ -88,10 +84,7 @@ export class Arbiter implements ServerControls {
   private stopRequested = false;
   /** WINCH handed serving to a new master: this one only waits for TERM. */
   private woundDown = false;
-  /** Boot-failure reports already logged in full, with the worker that reported each. */
-  private readonly bootFailureReports = new Map<string, number>();
-  /** A signal's action is running: the next waits for it. */
-  private handlingSignal = false;
+  private readonly reports: GenerationReports;
   private shutdownTimer: NodeJS.Timeout | null = null;
   private readonly spawnProcess: SpawnProcess;
   private readonly startedAt = Date.now();
@@ -105,6 +98,8 @@ export class Arbiter implements ServerControls {
     this.listeners = new Listeners((connection) => this.dispatcher.accept(connection));
     this.spawnProcess = options.spawn ?? ((...args) => spawnWorker(options.command, ...args));
     this.ops = new Operations(this, () => this.settings, this.log);
+    this.actions = new ActionQueue<Arbiter>(this, this.log, () => this.tick());
+    this.reports = new GenerationReports(this.log);
   }
 
   /** Binds, spawns the workers and serves until stopped. Resolves with the exit code. */
@@ -147,60 +142,17 @@ export class Arbiter implements ServerControls {
 
   /** Where a signal goes: it is queued, and handled after the ones before it. */
   signal(signal: HandledSignal): void {
-    this.enqueue({ name: `signal: ${signal.slice(3).toLowerCase()}`, run: signalActions[signal] });
-  }
-
-  private enqueue(action: QueuedAction): void {
-    this.queue.push(action);
-    void this.handleSignals();
-  }
-
-  /** Runs a `ctl` command in the signal queue (one action at a time) and resolves with its result. */
-  private perform<T>(name: string, run: () => T | Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.enqueue({
-        name,
-        run: async () => {
-          try {
-            resolve(await run());
-          } catch (err) {
-            reject(err);
-            throw err;
-          }
-        },
-      });
-    });
+    const action: QueuedAction<Arbiter> = { name: `signal: ${signal.slice(3).toLowerCase()}`, run: signalActions[signal] };
+    this.actions.enqueue(action);
   }
 
   /** Resolves once every queued signal has been handled. */
-  async settled(): Promise<void> {
-    while (this.handlingSignal || this.queue.length > 0) await new Promise((r) => setImmediate(r));
+  settled(): Promise<void> {
+    return this.actions.settled();
   }
 
   private installSignals(): void {
     for (const signal of Object.keys(signalActions) as HandledSignal[]) process.on(signal, () => this.signal(signal));
-  }
-
-  /**
-   * Drains the signal queue, one action at a time: each runs to completion (awaited) before
-   * the next starts, then the loop does its housekeeping.
-   */
-  private async handleSignals(): Promise<void> {
-    if (this.handlingSignal) return;
-    this.handlingSignal = true;
-    try {
-      for (let action = this.queue.shift(); action; action = this.queue.shift()) {
-        this.log.info(`Handling ${action.name}`);
-        try {
-          await action.run(this);
-        } catch (err) {
-          this.log.error(`Handling ${action.name} failed: ${describeError(err).stack}`);
-        }
-        this.tick();
-      }
-    } finally {
-      this.handlingSignal = false;
-    }
   }
 
   /** One turn of the loop: housekeeping in a fixed order. */
@@ -314,27 +266,11 @@ export class Arbiter implements ServerControls {
         return;
       case 'boot-failed':
         worker.bootFailure = { appLoad: message.appLoad, message: message.message, stack: message.stack };
-        return this.reportBootFailure(worker, message.stack);
+        return this.reports.bootFailure(worker, message.stack);
       case 'loaded':
         this.log.debug(`Worker ${worker.id} (pid: ${worker.pid}) loaded the app (${message.adapter} adapter)`);
         return;
     }
-  }
-
-  /**
-   * Logs why a worker could not boot. N workers that load the same broken app fail the same
-   * way: the report is logged in full once, and the others name the worker that logged it.
-   */
-  private reportBootFailure(worker: WorkerHandle, report: string): void {
-    // Keyed by generation: a later reload that fails the same way is explained in full again.
-    const key = `${worker.generation}\n${report}`;
-    const first = this.bootFailureReports.get(key);
-    if (first !== undefined) {
-      return this.log.error(`Worker ${worker.id} (pid: ${worker.pid}) failed to boot with the same error as worker ${first}`);
-    }
-    if (this.bootFailureReports.size >= 32) this.bootFailureReports.clear();
-    this.bootFailureReports.set(key, worker.id);
-    this.log.error(`Worker ${worker.id} (pid: ${worker.pid}) failed to boot: ${report}`);
   }
 
   private onReady(worker: WorkerHandle, warmup: WarmupSummary): void {
@@ -345,7 +281,7 @@ export class Arbiter implements ServerControls {
         `warm-up ${w.requests} requests, ${w.hits} hits, first ${w.firstMs} ms, last ${w.lastMs} ms`,
     );
     this.openListeners(worker);
-    this.reportWarmup(worker, w);
+    this.reports.warmup(worker, w);
     const slot = this.slots.of(worker);
     if (slot?.next === worker) this.promote(slot);
     this.checkStarted();
@@ -365,16 +301,6 @@ export class Arbiter implements ServerControls {
       const handle = this.listeners.handle(index);
       if (handle) worker.sendListener({ tsu: 'listen', index, giveBack: this.listeners.polls(index) }, handle);
     }
-  }
-
-  private readonly reportedGenerations = new Set<number>();
-
-  /** The route table of the first worker of each generation to be ready: one per generation. */
-  private reportWarmup(worker: WorkerHandle, summary: WarmupSummary): void {
-    if (this.reportedGenerations.has(worker.generation)) return;
-    this.reportedGenerations.add(worker.generation);
-    const title = `Warm-up report, generation ${worker.generation} (worker ${worker.id})`;
-    for (const line of formatWarmupReport(summary, title)) this.log.info(line);
   }
 
   /** A successor is warm: it takes the slot and its predecessor drains. Replace, then retire. */
@@ -471,7 +397,7 @@ export class Arbiter implements ServerControls {
 
   /** `ctl reload`: a reload, answered once every worker is of the new generation or it failed. */
   async reloadAndWait(): Promise<ActionResult> {
-    const reload = await this.perform('ctl reload', () => this.reload());
+    const reload = await this.actions.perform('ctl reload', () => this.reload());
     if (typeof reload === 'string') return { ok: false, message: reload };
     const { result, message } = await reload.outcome;
     return { ok: result === 'ok', message };
@@ -528,7 +454,7 @@ export class Arbiter implements ServerControls {
 
   /** `ctl stop`: TERM's graceful stop, or INT's quick one. */
   async stop(how: 'graceful' | 'quick'): Promise<void> {
-    await this.perform(`ctl stop${how === 'quick' ? ' --quick' : ''}`, () =>
+    await this.actions.perform(`ctl stop${how === 'quick' ? ' --quick' : ''}`, () =>
       how === 'graceful' ? this.stopGracefully() : this.stopQuickly(),
     );
   }
@@ -565,7 +491,7 @@ export class Arbiter implements ServerControls {
 
   /** `ctl scale N`: sets the worker count (at least one); resolves once the change is asked. */
   scaleTo(workers: number): Promise<ActionResult> {
-    return this.perform('ctl scale', async (): Promise<ActionResult> => {
+    return this.actions.perform('ctl scale', async (): Promise<ActionResult> => {
       const refused = this.refusal('Scale');
       if (refused) return { ok: false, message: refused };
       await this.resize(Math.max(1, workers));
@@ -617,7 +543,7 @@ export class Arbiter implements ServerControls {
 
   /** `ctl reopen-logs`: USR1's action, in the queue. */
   reopenLogsNow(): Promise<void> {
-    return this.perform('ctl reopen-logs', () => this.reopenLogs());
+    return this.actions.perform('ctl reopen-logs', () => this.reopenLogs());
   }
 
   /** USR1: reopen log files here and in every worker (after logrotate). */
@@ -638,34 +564,5 @@ export class Arbiter implements ServerControls {
       timeoutMs: this.settings.hookTimeout * 1000,
       log: this.log,
     });
-  }
-}
-
-/** listen({ reusePort }) exists from Node 22.12 and 23.1; older versions ignore the option. */
-function checkReusePortSupport(): void {
-  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
-  if (major > 23 || (major === 23 && minor >= 1) || (major === 22 && minor >= 12)) return;
-  throw new TsuError(
-    'TSU_ERR_INVALID_SETTING',
-    `invalid value for setting "dispatch" (--dispatch): reuseport needs Node >= 22.12 (this is ${process.version}); use master or shared`,
-  );
-}
-
-/**
- * A socket closed with SO_REUSEPORT resets the connections in its accept queue unless the
- * kernel migrates them to another socket of the group (net.ipv4.tcp_migrate_req, Linux 5.14+).
- */
-function warnAboutReusePortQueues(log: Logger): void {
-  let migrate = '0';
-  try {
-    migrate = readFileSync('/proc/sys/net/ipv4/tcp_migrate_req', 'utf8').trim();
-  } catch {
-    // Not Linux, or too old a kernel: nothing migrates.
-  }
-  if (migrate !== '1') {
-    log.warning(
-      'dispatch reuseport: net.ipv4.tcp_migrate_req is not 1, so a worker that stops (reload, recycle, crash) resets the ' +
-        'connections queued on its socket. Set it with `sysctl -w net.ipv4.tcp_migrate_req=1`, or use dispatch master or shared.',
-    );
   }
 }
