@@ -9,8 +9,8 @@
  *
  * In each round every contender runs side by side and is measured in turns, so that load on the
  * machine that drifts falls on all alike; figures are medians over turns, and every ratio is
- * against node:cluster measured in the same round and turn. Load comes from wrk, or from hey to check a
- * figure with a second, independent generator (bench/lib/generators.mjs).
+ * against node:cluster measured in the same round and turn. Load comes from wrk, or from hey to
+ * check a figure with a second, independent generator (bench/lib/generators.mjs).
  *
  * Before the load, every contender is sent the same requests for every route of the app
  * (`--prime routes`, the default; see bench/lib/prime.mjs for why).
@@ -172,28 +172,28 @@ async function main() {
 }
 
 /** Per turn, a contender's figure divided by node:cluster's in the same round and turn. */
-function roundRatios(runs, baseline, pick) {
+function turnRatios(runs, baseline, pick) {
   return runs.map((r, i) => pick(r) / pick(baseline[i]));
 }
 
 /** The median of the per-turn ratios. */
 function ratio(runs, baseline, pick) {
-  return median(roundRatios(runs, baseline, pick));
+  return median(turnRatios(runs, baseline, pick));
 }
 
 /** The interquartile range of the per-turn ratios, as `0.95–1.02`: how far one turn can be trusted. */
 function ratioSpread(runs, baseline, pick) {
-  const sorted = roundRatios(runs, baseline, pick).sort((a, b) => a - b);
+  const sorted = turnRatios(runs, baseline, pick).sort((a, b) => a - b);
   return `${percentile(sorted, 25).toFixed(2)}–${percentile(sorted, 75).toFixed(2)}`;
 }
 
 /** One line per contender with its per-turn throughput ratios, in order, a group per round. */
-function roundList(list, byContender, baseline, at) {
+function turnList(list, byContender, baseline, at) {
   return list
     .filter((c) => byContender.get(c.name) !== baseline)
     .map(
       (c) =>
-        `- ${c.name}: ${roundRatios(byContender.get(c.name), baseline, (r) => at(r).rps)
+        `- ${c.name}: ${turnRatios(byContender.get(c.name), baseline, (r) => at(r).rps)
           .map((x, i) => `${i > 0 && i % Number(opts.slices) === 0 ? '| ' : ''}${x.toFixed(2)}`)
           .join(' ')}`,
     )
@@ -239,7 +239,7 @@ function render(byApp, list, load) {
         'errors',
       ];
       const perRound = baseline
-        ? `\n\nPer turn, req/s ÷ node:cluster's in the same turn (rounds apart by \`|\`):\n\n${roundList(list, byContender, baseline, (r) => r[shape.name])}`
+        ? `\n\nPer turn, req/s ÷ node:cluster's in the same turn (rounds apart by \`|\`):\n\n${turnList(list, byContender, baseline, (r) => r[shape.name])}`
         : '';
       sections.push(`### ${appName}, ${shape.name}\n\n${markdownTable(headers, rows, { right: headers.slice(1, 7) })}${perRound}`);
     }
