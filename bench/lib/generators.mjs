@@ -31,21 +31,52 @@ export const GENERATORS = ['wrk', 'hey'];
  * One load run.
  * @param {'wrk' | 'hey'} generator
  * @param {string} url
- * @param {{ seconds: number, connections: number, close: boolean }} options  `close`: a new connection per request.
+ * @param {{ seconds: number, connections: number, close?: boolean, headers?: Record<string, string> }} options
+ *   `close`: a new connection per request; `headers`: sent with every request.
  * @returns {Promise<LoadRun>}
  */
-export async function runLoad(generator, url, { seconds, connections, close }) {
+export async function runLoad(generator, url, { seconds, connections, close = false, headers = {} }) {
   const timeout = (seconds + 30) * 1000;
+  const headerArgs = Object.entries(headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`]);
   if (generator === 'wrk') {
-    const args = ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', ...(close ? ['-H', 'Connection: close'] : []), url];
+    const args = [
+      '-t1',
+      `-c${connections}`,
+      `-d${seconds}s`,
+      '--latency',
+      ...(close ? ['-H', 'Connection: close'] : []),
+      ...headerArgs,
+      url,
+    ];
     return parseWrk((await run('wrk', args, { encoding: 'utf8', timeout })).stdout);
   }
   if (generator === 'hey') {
     // -cpus 1: one core, as wrk's one thread, so that both leave the servers the same share.
-    const args = ['-z', `${seconds}s`, '-c', String(connections), '-cpus', '1', ...(close ? ['-disable-keepalive'] : []), url];
+    const args = [
+      '-z',
+      `${seconds}s`,
+      '-c',
+      String(connections),
+      '-cpus',
+      '1',
+      ...(close ? ['-disable-keepalive'] : []),
+      ...headerArgs,
+      url,
+    ];
     return parseHey((await run('hey', args, { encoding: 'utf8', timeout, maxBuffer: 16 * 1024 * 1024 })).stdout);
   }
   throw new Error(`unknown load generator ${generator}: expected one of ${GENERATORS.join(', ')}`);
+}
+
+/** Whether the generator is installed (both are optional: apt-get install wrk hey). */
+export function isInstalled(generator) {
+  try {
+    execFileSync(generator, generator === 'wrk' ? ['--version'] : ['-h'], { stdio: 'ignore' });
+    return true;
+  } catch (err) {
+    // wrk --version and hey -h print and exit non-zero; only a missing binary is ENOENT.
+    return err.code !== 'ENOENT';
+  }
 }
 
 /** The generator's version, for a report. */

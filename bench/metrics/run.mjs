@@ -9,12 +9,13 @@
  * on ÷ off ratios, and beside them the CPU metrics add per request measured without the
  * network (overhead.mjs), which the noise of a shared machine does not blur.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startCpuMeter, waitForQuietMachine } from '../lib/cpu.mjs';
+import { isInstalled, runLoad } from '../lib/generators.mjs';
 import { startLoad } from '../lib/load.mjs';
 import { describeMachine, machineMarkdown } from '../lib/machine.mjs';
 import { spawnLogged, stopProcess } from '../lib/process.mjs';
@@ -37,7 +38,7 @@ const cli = fileURLToPath(new URL('../../packages/core/dist/cli.js', import.meta
 const app = fileURLToPath(new URL('./app.mjs', import.meta.url));
 const resultsFile = fileURLToPath(new URL('../results/metrics.md', import.meta.url));
 
-const hasWrk = await new Promise((resolve) => execFile('wrk', ['--version'], (err) => resolve(err?.code !== 'ENOENT')));
+const hasWrk = isInstalled('wrk');
 
 /** Starts tsunicorn with or without the admin listener; resolves with its ports. */
 async function startServer(metrics) {
@@ -50,18 +51,6 @@ async function startServer(metrics) {
   const admin = metrics ? Number(/Admin listener at: 127\.0\.0\.1:(\d+)/.exec(log)[1]) : null;
   const pids = [server.pid, ...[...log.matchAll(/Booting worker with pid: (\d+)/g)].map((m) => Number(m[1]))];
   return { server, port, admin, pids };
-}
-
-function wrk(port, durationS) {
-  return new Promise((resolve, reject) => {
-    execFile('wrk', ['-t1', `-c${connections}`, `-d${durationS}s`, `http://127.0.0.1:${port}/`], (err, stdout) => {
-      if (err) return reject(err);
-      const rps = /Requests\/sec:\s+([\d.]+)/.exec(stdout);
-      const total = /(\d+) requests in/.exec(stdout);
-      if (!rps || !total) return reject(new Error(`no Requests/sec in wrk output:\n${stdout}`));
-      resolve({ rps: Number(rps[1]), requests: Number(total[1]) });
-    });
-  });
 }
 
 async function nodeClient(port, durationS) {
@@ -97,7 +86,8 @@ function cpuMicros(pids) {
 async function measure(target) {
   const meter = startCpuMeter();
   const cpu0 = cpuMicros(target.pids);
-  const w = hasWrk ? await wrk(target.port, seconds) : null;
+  const w = hasWrk ? await runLoad('wrk', `http://127.0.0.1:${target.port}/`, { seconds, connections }) : null;
+  if (w && !Number.isFinite(w.rps)) throw new Error('no Requests/sec in wrk output');
   const cpu1 = cpuMicros(target.pids);
   const n = await nodeClient(target.port, seconds);
   const cpu2 = cpuMicros(target.pids);

@@ -7,13 +7,13 @@
  * of the per-round medians and the ratio. When `wrk` is installed, a second, independent
  * generator measures the same routes (one connection, 3 s each).
  */
-import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { isInstalled, runLoad } from '../lib/generators.mjs';
 import { describeMachine, machineMarkdown, packageVersion } from '../lib/machine.mjs';
 import { spawnLogged, stopProcess } from '../lib/process.mjs';
 import { median, percentile } from '../lib/stats.mjs';
@@ -127,26 +127,15 @@ async function measureCase(port, testCase, cookie) {
   return samples.sort((a, b) => a - b);
 }
 
-function wrkMedian(port, path, cookie) {
-  const args = ['-t1', '-c1', '-d3s', '--latency', ...(cookie ? ['-H', `Cookie: ${cookie}`] : []), `http://127.0.0.1:${port}${path}`];
-  const out = execFileSync('wrk', args, { encoding: 'utf8', timeout: 20_000 });
-  const m = /50%\s+([\d.]+)(us|ms|s)/.exec(out);
-  if (!m) return Number.NaN;
-  return Number(m[1]) * { us: 0.001, ms: 1, s: 1000 }[m[2]];
-}
-
-function hasWrk() {
-  try {
-    execFileSync('wrk', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch (err) {
-    return err.status === 1; // wrk --version prints its version and exits 1
-  }
+/** wrk's median latency, one connection for 3 s: a second generator's view of the same route. */
+async function wrkMedian(port, path, cookie) {
+  const headers = cookie ? { Cookie: cookie } : {};
+  return (await runLoad('wrk', `http://127.0.0.1:${port}${path}`, { seconds: 3, connections: 1, headers })).p50;
 }
 
 async function main() {
   const loadBefore = loadavg()[0];
-  const wrk = hasWrk();
+  const wrk = isInstalled('wrk');
   /** results[case][server] = { p50: [per round], p90: [per round], wrk: [per round] } */
   const results = new Map();
   for (const app of APPS_UNDER_TEST) {
@@ -165,7 +154,7 @@ async function main() {
             const row = entry[kind];
             row.p50.push(percentile(sorted, 50));
             row.p90.push(percentile(sorted, 90));
-            if (wrk && testCase.wrk && round < 2) row.wrk.push(wrkMedian(port, testCase.path, cookie));
+            if (wrk && testCase.wrk && round < 2) row.wrk.push(await wrkMedian(port, testCase.path, cookie));
             results.set(testCase.name, entry);
           }
         } finally {
