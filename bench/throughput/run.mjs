@@ -122,11 +122,17 @@ async function measureRound(app, order) {
     for (const shape of SHAPES) {
       for (let slice = 0; slice < Number(opts.slices); slice++) {
         for (const { contender, server } of slice % 2 === 0 ? servers : [...servers].reverse()) {
-          const { master } = server.processes();
+          const { master, workers } = server.processes();
           const cpuBefore = cpuSeconds(master);
+          const workersBefore = sum(workers.map(cpuSeconds));
           const measured = await sendLoad(urlOf(server, app), { close: shape.close });
           const masterCpuMs = (cpuSeconds(master) - cpuBefore) * 1000;
-          samples.get(contender.name)[slice][shape.name] = { ...measured, masterCpuPer10k: (masterCpuMs / measured.requests) * 10_000 };
+          const workerCpuUs = (sum(workers.map(cpuSeconds)) - workersBefore) * 1e6;
+          samples.get(contender.name)[slice][shape.name] = {
+            ...measured,
+            masterCpuPer10k: (masterCpuMs / measured.requests) * 10_000,
+            workerCpuPerRequest: workerCpuUs / measured.requests,
+          };
         }
       }
     }
@@ -147,7 +153,8 @@ async function measureRound(app, order) {
 
 const urlOf = (server, app) => `http://127.0.0.1:${server.port}${app.route}`;
 
-const mean = (xs) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : Number.NaN);
+const sum = (xs) => xs.reduce((a, b) => a + b, 0);
+const mean = (xs) => (xs.length ? sum(xs) / xs.length : Number.NaN);
 
 async function main() {
   const list = contenders();
@@ -225,6 +232,7 @@ function render(byApp, list, load) {
           formatMs(median(runs.map((r) => at(r).p50))),
           formatMs(median(runs.map((r) => at(r).p99))),
           formatMs(median(runs.map((r) => at(r).masterCpuPer10k))),
+          formatMs(median(runs.map((r) => at(r).workerCpuPerRequest))),
           errorsOf(runs.map(at)),
         ];
       });
@@ -236,12 +244,13 @@ function render(byApp, list, load) {
         'p50 ms',
         'p99 ms',
         'master CPU ms / 10k req',
+        'workers CPU µs / req',
         'errors',
       ];
       const perRound = baseline
         ? `\n\nPer turn, req/s ÷ node:cluster's in the same turn (rounds apart by \`|\`):\n\n${turnList(list, byContender, baseline, (r) => r[shape.name])}`
         : '';
-      sections.push(`### ${appName}, ${shape.name}\n\n${markdownTable(headers, rows, { right: headers.slice(1, 7) })}${perRound}`);
+      sections.push(`### ${appName}, ${shape.name}\n\n${markdownTable(headers, rows, { right: headers.slice(1, 8) })}${perRound}`);
     }
     const memRows = list.map((c) => {
       const runs = byContender.get(c.name);
@@ -267,7 +276,7 @@ ${machineMarkdown(describeMachine())}
 - ${opts.prime === 'routes' ? `Priming: before the load, every contender is sent the same requests for every route of the app, ${PRIME_HITS} times per worker, each on a new connection (\`bench/throughput/express-requests.json\` for the Express example; hello world has one route). A server in production has served its routes; an app whose routes have run holds more of itself (the Express example's /report module keeps 20,000 rows, ~4.5 MB of live heap) and has wider type feedback. tsunicorn's warm-up has run every route already, so without the priming the others would be measured on an app that has loaded less of itself.` : "No priming (`--prime none`): tsunicorn's workers have run every route in their warm-up, the other contenders only the measured one, so the app differs between them (see the priming note in the default report)."}
 - Each round, for each app: every contender started side by side (fresh processes), primed, and given 1 s of load not counted; then ${opts.slices} turns per traffic shape, in each of which every contender in turn gets ${opts.generator === 'wrk' ? `\`wrk -t1 -c${opts.connections} -d${opts.seconds}s --latency\` keep-alive, then the same with \`-H 'Connection: close'\`` : `\`hey -z ${opts.seconds}s -c ${opts.connections} -cpus 1\` keep-alive, then the same with \`-disable-keepalive\``} (a new connection per request), the order reversed every other turn and every other round. Load on the machine that drifts during a round so falls on every contender alike.
 - ${opts.rounds} rounds of ${opts.slices} turns. req/s, p50 and p99 are medians over turns; ratios are medians of each turn's ratio to node:cluster in the same turn, and "middle half of turns" is the interquartile range of those ratios. Two fresh processes of the same server differ by several percent (JIT decisions, memory layout, where the scheduler puts them on 2 shared cores), so one turn's ratio says little; the median over many is the figure.
-- Master CPU: utime + stime of the process that accepts connections (tsunicorn's master, the node:cluster primary, PM2's daemon) during its turns, per 10,000 requests. Memory: RSS and PSS from /proc/PID/smaps_rollup after the runs; worker figures are means over the workers.
+- Master CPU: utime + stime of the process that accepts connections (tsunicorn's master, the node:cluster primary, PM2's daemon) during its turns, per 10,000 requests. Workers' CPU: utime + stime of all workers (every thread: the main thread, V8's GC and compiler threads, tsunicorn's watchdog) during the turn, divided by the requests served; two servers given the same share of the cores differ in req/s by what they spend per request. Memory: RSS and PSS from /proc/PID/smaps_rollup after the runs; worker figures are means over the workers.
 
 ## Results
 
