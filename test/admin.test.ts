@@ -1,15 +1,13 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { get, getJson } from './helpers/http.js';
 import { parsePrometheus } from './helpers/prometheus.js';
 import { CLI, FIXTURES, isAlive, type RunningServer, start, stopAll, until } from './helpers/server.js';
+import { tempDir } from './helpers/temp.js';
 
 afterEach(stopAll);
-
-const tempDir = () => mkdtempSync(join(tmpdir(), 'tsu-admin-'));
 
 async function adminPort(server: RunningServer): Promise<number> {
   return Number((await server.waitForLog(/Admin listener at: 127\.0\.0\.1:(\d+)/))[1]);
@@ -127,7 +125,7 @@ describe('metrics', () => {
 
 describe('tsunicorn ctl', () => {
   it('status lists the live worker pids; scale and stop answer once done', async () => {
-    const socket = join(tempDir(), 'ctl.sock');
+    const socket = join(tempDir('tsu-admin-'), 'ctl.sock');
     const server = start({ args: [`${FIXTURES}/slow-boot-app.js`, '-w', '2', '-b', '127.0.0.1:0', '--control-socket', socket] });
     await server.ready();
     const status = await ctl(['status', '--json', '--control-socket', socket]);
@@ -162,7 +160,7 @@ describe('tsunicorn ctl', () => {
   });
 
   it('reload with new code that fails to boot exits 6 and names the cause, and the old workers keep serving', async () => {
-    const dir = tempDir();
+    const dir = tempDir('tsu-admin-');
     const socket = join(dir, 'ctl.sock');
     const { writeFileSync } = await import('node:fs');
     const app = join(dir, 'app.mjs');
@@ -184,7 +182,7 @@ describe('tsunicorn ctl', () => {
   });
 
   it('says what is wrong when no master answers or the command is unknown', async () => {
-    const missing = await ctl(['status', '--control-socket', join(tempDir(), 'none.sock')]);
+    const missing = await ctl(['status', '--control-socket', join(tempDir('tsu-admin-'), 'none.sock')]);
     expect(missing.code).toBe(7);
     expect(missing.stderr).toMatch(/no master answers on control socket .*none\.sock \(ENOENT\).*\[TSU_ERR_CTL_UNREACHABLE\]/);
     const unknown = await ctl(['restart', '--control-socket', '/nowhere']);

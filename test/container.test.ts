@@ -8,13 +8,13 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { get } from './helpers/http.js';
 import { ROOT, until } from './helpers/server.js';
+import { tempDir } from './helpers/temp.js';
 
 /** What the Dockerfile's final stage says about how the container starts. */
 interface ImageStart {
@@ -61,7 +61,7 @@ let running: ChildProcess | null = null;
 
 beforeAll(() => {
   // The build stage's `pnpm deploy`, for the example with a slow route: /app as the image holds it.
-  app = join(mkdtempSync(join(tmpdir(), 'tsunicorn-image-')), 'app');
+  app = join(tempDir('tsunicorn-image-'), 'app');
   execFileSync('npx', ['-y', 'pnpm@12', '--filter', 'example-node-http', 'deploy', '--prod', app], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],

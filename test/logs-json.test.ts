@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { get } from './helpers/http.js';
 import { FIXTURES, start, stopAll, until } from './helpers/server.js';
+import { tempDir } from './helpers/temp.js';
 
 afterEach(stopAll);
 
@@ -11,7 +11,7 @@ const lines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8') :
 
 describe('--log-format json', () => {
   it('writes every error and access log line as one JSON object with pino’s fields, and loses none at a quick stop', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tsu-json-'));
+    const dir = tempDir('tsu-json-');
     const errorLog = join(dir, 'error.log');
     const accessLog = join(dir, 'access.log');
     const server = start({

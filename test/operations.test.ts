@@ -1,14 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { failures, get, getJson, startLoad } from './helpers/http.js';
 import { EXAMPLES, FIXTURES, isAlive, start, stopAll, until } from './helpers/server.js';
+import { tempDir } from './helpers/temp.js';
 
 afterEach(stopAll);
-
-const tempDir = () => mkdtempSync(join(tmpdir(), 'tsu-ops-'));
 
 describe('boot timeout', () => {
   it('aborts a worker that does not boot within boot-timeout and exits 3', async () => {
@@ -21,7 +19,7 @@ describe('boot timeout', () => {
 
 describe('a slot that keeps crashing', () => {
   it('is retried with backoff and reported loudly while the healthy worker keeps serving', async () => {
-    const flag = join(tempDir(), 'crash');
+    const flag = join(tempDir('tsu-ops-'), 'crash');
     const server = start({ args: [`${FIXTURES}/crashy-app.js`, '-w', '2', '-b', '127.0.0.1:0'], env: { CRASH_FLAG: flag } });
     const port = await server.ready();
     const [, second] = server.workerPids;
@@ -62,7 +60,7 @@ describe('max-memory', () => {
 
 describe('logs', () => {
   it('writes the access log in the configured format and reopens both logs on USR1', async () => {
-    const dir = tempDir();
+    const dir = tempDir('tsu-ops-');
     const errorLog = join(dir, 'error.log');
     const accessLog = join(dir, 'access.log');
     const server = start({
@@ -96,7 +94,7 @@ describe('logs', () => {
 
 describe('process files and sockets', () => {
   it('writes the pidfile while running and removes it after a clean stop', async () => {
-    const pidfile = join(tempDir(), 'app.pid');
+    const pidfile = join(tempDir('tsu-ops-'), 'app.pid');
     const server = start({ args: [`${FIXTURES}/slow-app.js`, '-w', '1', '-b', '127.0.0.1:0', '--pidfile', pidfile] });
     await server.ready();
     expect(readFileSync(pidfile, 'utf8').trim()).toBe(String(server.pid));
@@ -106,7 +104,7 @@ describe('process files and sockets', () => {
   });
 
   it('serves on a Unix socket and removes a stale socket file left by a dead server', async () => {
-    const path = join(tempDir(), 'app.sock');
+    const path = join(tempDir('tsu-ops-'), 'app.sock');
     writeFileSync(path, '');
     const server = start({ args: [`${FIXTURES}/slow-app.js`, '-w', '1', '-b', `unix:${path}`] });
     await server.waitForLog(/Ready: 1 worker/);
@@ -132,7 +130,7 @@ describe('process files and sockets', () => {
 
 describe('warm-up requests and per-request features', () => {
   it('neither count for max-requests nor reach the access log', async () => {
-    const accessLog = join(tempDir(), 'access.log');
+    const accessLog = join(tempDir('tsu-ops-'), 'access.log');
     const server = start({
       args: ['app.js', '-w', '1', '-b', '127.0.0.1:0', '--max-requests', '5', '--access-logfile', accessLog],
       cwd: `${EXAMPLES}/express`,

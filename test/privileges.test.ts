@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { get, getJson } from './helpers/http.js';
 import { FIXTURES, start, stopAll, until } from './helpers/server.js';
+import { tempDir } from './helpers/temp.js';
 
 afterEach(stopAll);
 
@@ -16,7 +16,7 @@ describe.skipIf(!isRoot)('--user and --group (as root)', () => {
   it('runs the workers as nobody while the root master binds a port below 1024, and the app serves on it', async () => {
     const nobody = Number(execFileSync('id', ['-u', 'nobody'], { encoding: 'utf8' }));
     const nogroup = Number(execFileSync('id', ['-g', 'nobody'], { encoding: 'utf8' }));
-    const dir = mkdtempSync(join(tmpdir(), 'tsu-priv-'));
+    const dir = tempDir('tsu-priv-');
     chmodSync(dir, 0o755);
     const errorLog = join(dir, 'error.log');
     // A privileged port only root can bind; chosen at random so parallel runs rarely meet.

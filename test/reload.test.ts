@@ -1,15 +1,15 @@
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { failures, getJson, startLoad } from './helpers/http.js';
 import { FIXTURES, isAlive, type RunningServer, start, stopAll, until } from './helpers/server.js';
+import { tempDir } from './helpers/temp.js';
 
 afterEach(stopAll);
 
 /** A copy of the slow-app fixture in a fresh directory, so a test can change the code on disk. */
 function appDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tsu-reload-'));
+  const dir = tempDir('tsu-reload-');
   copyFileSync(`${FIXTURES}/slow-app.js`, join(dir, 'app.js'));
   return dir;
 }

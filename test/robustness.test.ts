@@ -1,10 +1,10 @@
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { get, getJson } from './helpers/http.js';
 import { EXAMPLES, FIXTURES, isAlive, start, stopAll, until } from './helpers/server.js';
+import { tempDir } from './helpers/temp.js';
 
 afterEach(stopAll);
 
@@ -49,7 +49,7 @@ describe('boot failures', () => {
 
 describe('a config file edited after start', () => {
   it('does not break respawns while a HUP refuses it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tsu-robust-'));
+    const dir = tempDir('tsu-robust-');
     copyFileSync(SLOW_APP, join(dir, 'app.js'));
     const server = start({ args: ['app.js', '-w', '1', '-b', '127.0.0.1:0'], cwd: dir });
     const port = await server.ready();
@@ -66,7 +66,7 @@ describe('a config file edited after start', () => {
 describe('signals at awkward moments', () => {
   it('handles HUP, TTIN and TERM sent back to back one at a time, each finished before the next starts', async () => {
     // A config file makes the HUP's re-read real I/O, during which a second action could start.
-    const dir = mkdtempSync(join(tmpdir(), 'tsu-signals-'));
+    const dir = tempDir('tsu-signals-');
     writeFileSync(join(dir, 'tsunicorn.config.js'), 'export default { workers: 2 };\n');
     const server = start({ args: [SLOW_APP, '-c', join(dir, 'tsunicorn.config.js'), '-b', '127.0.0.1:0'] });
     await server.ready();

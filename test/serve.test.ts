@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { get, getJson } from './helpers/http.js';
 import { EXAMPLES, FIXTURES, isAlive, start, stopAll, until } from './helpers/server.js';
+import { tempDir } from './helpers/temp.js';
 
 const APP = `${EXAMPLES}/node-http/app.js`;
 const SLOW_APP = `${FIXTURES}/slow-app.js`;
@@ -90,7 +90,7 @@ describe('tsunicorn quick stop and information commands', () => {
 
 describe('gunicorn spellings', () => {
   it('--pid, --log-file - and --access-logfile - work as in gunicorn', async () => {
-    const pidfile = join(mkdtempSync(join(tmpdir(), 'tsu-gunicorn-')), 'app.pid');
+    const pidfile = join(tempDir('tsu-gunicorn-'), 'app.pid');
     const server = start({ args: [APP, '-w', '1', '-b', '127.0.0.1:0', '--pid', pidfile, '--log-file', '-', '--access-logfile', '-'] });
     const port = await server.ready();
     expect(readFileSync(pidfile, 'utf8').trim()).toBe(String(server.pid));
@@ -167,7 +167,7 @@ describe('tsunicorn start-up errors', () => {
   });
 
   it('--check-config checks the adapter options', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tsu-check-'));
+    const dir = tempDir('tsu-check-');
     writeFileSync(join(dir, 'tsunicorn.config.mjs'), "export default { adapterOptions: { platform: 'koa' } };\n");
     const bad = start({ args: ['--check-config', `${EXAMPLES}/nest/dist/app.module.js:AppModule`], cwd: dir });
     expect(await bad.waitForExit()).not.toBe(0);
@@ -185,7 +185,7 @@ describe('tsunicorn start-up errors', () => {
   });
 
   it('names the file and line of a syntax error in a module the app imports', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tsu-syntax-'));
+    const dir = tempDir('tsu-syntax-');
     writeFileSync(join(dir, 'app.mjs'), "import { handler } from './routes.mjs';\nexport default handler;\n");
     writeFileSync(join(dir, 'routes.mjs'), 'export function handler(req, res) {\n  res.end(\n}\n');
     const server = start({ args: [join(dir, 'app.mjs'), '-w', '2', '-b', '127.0.0.1:0'] });

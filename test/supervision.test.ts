@@ -1,10 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { Agent } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { failures, get, getJson, startLoad } from './helpers/http.js';
 import { EXAMPLES, FIXTURES, isAlive, start, stopAll, until } from './helpers/server.js';
+import { tempDir } from './helpers/temp.js';
 
 const NODE_APP = `${EXAMPLES}/node-http/app.js`;
 const SLOW_APP = `${FIXTURES}/slow-app.js`;
@@ -151,7 +151,7 @@ describe('no orphans', () => {
 
 describe('hooks', () => {
   it('fires each hook in its process, in order, with the documented arguments', async () => {
-    const hookLog = join(mkdtempSync(join(tmpdir(), 'tsu-hooks-')), 'hooks.jsonl');
+    const hookLog = join(tempDir('tsu-hooks-'), 'hooks.jsonl');
     const server = start({
       args: [SLOW_APP, '-w', '1', '-b', '127.0.0.1:0', '-c', `${FIXTURES}/hooks.config.js`],
       env: { HOOK_LOG: hookLog },

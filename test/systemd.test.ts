@@ -1,11 +1,11 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { get, getJson } from './helpers/http.js';
 import { CLI, FIXTURES, isAlive, start, stopAll, until } from './helpers/server.js';
+import { tempDir } from './helpers/temp.js';
 
 /** The test needs systemd's own client and python3 (for the datagram listener): say so when missing. */
 function requireTool(command: string, args: string[], install: string): void {
@@ -28,7 +28,7 @@ afterEach(async () => {
 
 /** A real datagram socket receiving sd_notify messages, one line per message. */
 async function notifySocket(): Promise<{ path: string; messages: string[] }> {
-  const path = join(mkdtempSync(join(tmpdir(), 'tsu-notify-')), 'notify.sock');
+  const path = join(tempDir('tsu-notify-'), 'notify.sock');
   const child = spawn('python3', [`${FIXTURES}/notify-listener.py`, path], { stdio: ['ignore', 'pipe', 'inherit'] });
   listeners.push(child);
   const messages: string[] = [];

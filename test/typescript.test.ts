@@ -3,12 +3,12 @@
  * config file or an app with an enum, a parameter property or a decorator behaves the same on
  * 20, 22 and 24; and a HUP re-reads what the config file imports.
  */
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { getJson } from './helpers/http.js';
 import { ROOT, start, stopAll } from './helpers/server.js';
+import { tempDir } from './helpers/temp.js';
 
 const APP = `${ROOT}test/parity/apps/typescript-app.ts`;
 
@@ -16,7 +16,7 @@ afterEach(stopAll);
 
 /** A project directory with a tsunicorn.config.ts that imports its values from values.ts. */
 function project(source: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tsu-ts-'));
+  const dir = tempDir('tsu-ts-');
   writeValues(dir, source);
   writeFileSync(
     join(dir, 'tsunicorn.config.ts'),

@@ -3,12 +3,12 @@
  * libuv removes the path when the handle that bound it closes, so a master that stops polling
  * (dispatch shared) or hands the socket to a new master (USR2) must not take the path with it.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FIXTURES, isAlive, start, stopAll, until } from './helpers/server.js';
+import { tempDir } from './helpers/temp.js';
 
 const APP = `${FIXTURES}/slow-app.js`;
 const dirs: string[] = [];
@@ -19,7 +19,7 @@ afterEach(async () => {
 });
 
 function socketPath(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tsu-unix-'));
+  const dir = tempDir('tsu-unix-');
   dirs.push(dir);
   return join(dir, 'app.sock');
 }

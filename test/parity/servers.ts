@@ -3,11 +3,10 @@
  * plain Node process (apps/plain.mjs), and `tsunicorn APP` with one worker, so every real
  * connection takes the master → worker hand-over.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type RunningServer, start } from '../helpers/server.js';
+import { tempDir } from '../helpers/temp.js';
 import type { Target } from './raw-http.js';
 
 export const APPS = fileURLToPath(new URL('./apps/', import.meta.url));
@@ -37,7 +36,7 @@ export async function serveTsunicorn(app: string, bind: BindKind = 'ipv4', extra
 }
 
 function bindAddress(bind: BindKind): string {
-  if (bind === 'unix') return `unix:${join(mkdtempSync(join(tmpdir(), 'tsu-parity-')), 'app.sock')}`;
+  if (bind === 'unix') return `unix:${join(tempDir('tsu-parity-'), 'app.sock')}`;
   return bind === 'ipv6' ? '[::1]:0' : '127.0.0.1:0';
 }
 

@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../../test/helpers/temp.js';
 import { isTsuError } from '../src/errors.js';
 import { parseArgv, splitCommandLine } from '../src/settings/argv.js';
 import { settingsMarkdown } from '../src/settings/doc.js';
@@ -209,7 +210,7 @@ describe('command line', () => {
 
 describe('config files', () => {
   it('loads a TypeScript config file on every supported Node', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tsu-config-'));
+    const dir = tempDir('tsu-config-');
     writeFileSync(join(dir, 'tsunicorn.config.ts'), `const workers: number = 3;\nexport default { workers, timeout: 12 };\n`);
     const file = await readConfigFile(dir);
     expect(file?.path).toBe(join(dir, 'tsunicorn.config.ts'));
@@ -217,7 +218,7 @@ describe('config files', () => {
   });
 
   it('names the file when it fails to load', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tsu-config-'));
+    const dir = tempDir('tsu-config-');
     writeFileSync(join(dir, 'tsunicorn.config.mjs'), 'throw new Error("boom in config");\n');
     await expect(readConfigFile(dir)).rejects.toThrow(/config file .*tsunicorn\.config\.mjs failed to load: Error: boom in config/);
   });

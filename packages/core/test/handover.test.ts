@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../../test/helpers/temp.js';
 import { loadSettings } from '../src/index.js';
 import { decodeFromMaster, encodeForWorker, readWorkerIdentity, WorkerEnv } from '../src/protocol/handover.js';
 import { crossingOf, settingEntries } from '../src/settings/index.js';
@@ -20,7 +20,7 @@ describe('the settings handed to a worker', () => {
   });
 
   it('decode to the master’s values, with the functions taken from the config file, which wins over code', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tsu-handover-'));
+    const dir = tempDir('tsu-handover-');
     const path = join(dir, 'tsunicorn.config.js');
     writeFileSync(path, 'export default { workers: 9, adapterOptions: { from: "file" }, postFork: () => "file" };\n');
     const master = loadSettings({ workers: 2, timeout: 7 });

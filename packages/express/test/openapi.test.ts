@@ -3,12 +3,12 @@
  * route the app serves, named by `{ url }` or as a file, or turned off; a route whose
  * middleware rejects guessed values is warm only with it; a bad option names itself.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import express5 from 'express';
 import express4 from 'express4';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../../test/helpers/temp.js';
 import { createAdapter, type ExpressAdapterOptions, type ExpressApp } from '../src/index.js';
 import { build, memoryLogger, warmApp } from './helpers.js';
 
@@ -95,7 +95,7 @@ describe.each([
   it('reads a route named by { url }, and a file given by name', async () => {
     const served = await warm(shop('/internal/spec').app, { openapi: { url: '/internal/spec' } });
     expect(served.route('GET /products/:sku')).toMatchObject({ cold: false });
-    const dir = mkdtempSync(join(tmpdir(), 'tsu-openapi-'));
+    const dir = tempDir('tsu-openapi-');
     const file = join(dir, 'api.yaml');
     writeFileSync(
       file,
