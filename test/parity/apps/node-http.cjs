@@ -4,7 +4,7 @@
  * upgrades, CONNECT, client aborts, peer addresses and the server's own connection listeners.
  */
 const { createHash } = require('node:crypto');
-const { createReadStream, mkdtempSync, writeFileSync } = require('node:fs');
+const { createReadStream, renameSync, writeFileSync } = require('node:fs');
 const http = require('node:http');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
@@ -12,8 +12,11 @@ const zlib = require('node:zlib');
 const { WebSocketServer } = require('ws');
 
 const FILE_BYTES = Buffer.alloc(300_000, 'tsunicorn parity file\n');
-const file = join(mkdtempSync(join(tmpdir(), 'tsu-parity-')), 'file.txt');
-writeFileSync(file, FILE_BYTES);
+// One file for every run, replaced atomically: the plain server and each worker write it as they
+// start, while the others may be serving it.
+const file = join(tmpdir(), 'tsunicorn-parity-file.txt');
+writeFileSync(`${file}.${process.pid}`, FILE_BYTES);
+renameSync(`${file}.${process.pid}`, file);
 const BIG = Buffer.alloc(5 * 1024 * 1024, 'big body\n');
 const TEXT = 'compressible text, '.repeat(2000);
 
