@@ -93,6 +93,26 @@ describe('HUP: rolling reload', () => {
     expect(server.log).toMatch(/Reloading: gen 2, replacing 2 worker\(s\)/);
   });
 
+  it("applies the config's new worker count once the reload is complete, and keeps the running bind", async () => {
+    // No package.json above the temporary directory: the .js config is an ES module by its syntax,
+    // which Node 20.19+ and 22.12+ load through require() and keep in the ES module cache.
+    const dir = appDir();
+    const config = join(dir, 'tsunicorn.config.js');
+    writeFileSync(config, "export default { bind: '127.0.0.1:0', workers: 1 };\n");
+    const server = start({ args: ['app.js'], cwd: dir });
+    const port = await server.ready();
+    writeFileSync(config, "export default { bind: '127.0.0.1:1', workers: 2 };\n");
+    server.signal('SIGHUP');
+    await server.waitForLog(/Reload keeps the running bind \(--bind\): read when the master starts/);
+    await server.waitForLog(/Reload to gen 2 complete/, 30_000);
+    await server.waitForLog(/Workers: 1 -> 2/);
+    await until(() => generationPids(server, 2).length === 2, 30_000, 'a second worker of gen 2');
+    await server.waitForLog(/ready in \d+ ms/, 30_000, 3);
+    expect(generationPids(server, 2).every(isAlive)).toBe(true);
+    expect((await getJson(port, '/')).generation).toBe('2');
+    expect(server.log).not.toMatch(/127\.0\.0\.1:1\b/);
+  });
+
   it('rejects a broken config file on HUP and keeps the running config', async () => {
     const dir = appDir();
     const server = start({ args: ['app.js', '-w', '1', '-b', '127.0.0.1:0'], cwd: dir });

@@ -17,6 +17,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { types } from 'node:util';
 
 /** A loaded module as an ES namespace: `default` plus named exports. */
 export type ModuleNamespace = Record<string, unknown>;
@@ -41,7 +42,7 @@ export function loadUserModule(path: string, options: LoadOptions = {}): Promise
     case 'typescript':
       return importTypeScript(path, options);
     case 'commonjs':
-      return Promise.resolve(requireCommonJs(path, options));
+      return requireCommonJs(path, options);
     case 'module':
       return import(moduleUrl(path, options)) as Promise<ModuleNamespace>;
   }
@@ -79,9 +80,14 @@ function readPackageType(file: string): string | undefined | null {
   }
 }
 
-function requireCommonJs(path: string, { fresh }: LoadOptions): ModuleNamespace {
-  if (fresh) forget(path);
-  return commonJsNamespace(requireFromCore(path));
+async function requireCommonJs(path: string, options: LoadOptions): Promise<ModuleNamespace> {
+  if (options.fresh) forget(path);
+  const exports: unknown = requireFromCore(path);
+  // Node 20.19+ and 22.12+ load a `.js` file written with import/export through require() as an
+  // ES module, which stays in the ES module cache whatever the require cache says: evaluated
+  // afresh, such a file is imported under a new URL.
+  if (options.fresh && types.isModuleNamespaceObject(exports)) return (await import(moduleUrl(path, options))) as ModuleNamespace;
+  return commonJsNamespace(exports);
 }
 
 /** Drops a module and the project files it required from the require cache; packages stay. */

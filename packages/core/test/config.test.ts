@@ -217,6 +217,20 @@ describe('config files', () => {
     expect(resolveSettings({ argv: parseArgv([]), env: {}, file })).toMatchObject({ workers: 3, timeout: 12 });
   });
 
+  // ES module config files are imported by the module runner here; test/reload.test.ts re-reads
+  // one on HUP in a real master.
+  it.each([
+    ['tsunicorn.config.cjs', 'module.exports = { workers: N };\n'],
+    ['tsunicorn.config.ts', 'const workers: number = N;\nexport default { workers };\n'],
+  ])('reads %s afresh each time, as a HUP does', async (name, text) => {
+    const dir = tempDir('tsu-config-');
+    for (const workers of [2, 5]) {
+      writeFileSync(join(dir, name), text.replace('N', String(workers)));
+      const file = await readConfigFile(dir);
+      expect(resolveSettings({ argv: parseArgv([]), env: {}, file }).workers).toBe(workers);
+    }
+  });
+
   it('names the file when it fails to load', async () => {
     const dir = tempDir('tsu-config-');
     writeFileSync(join(dir, 'tsunicorn.config.mjs'), 'throw new Error("boom in config");\n');

@@ -11,6 +11,7 @@ import { runIsolatedHooks } from '../hooks.js';
 import type { Logger } from '../logger.js';
 import { parseWorkerMessage, sendToWorker, type WarmupSummary, type WorkerMessage } from '../protocol/messages.js';
 import type { Settings } from '../settings/index.js';
+import { changedRestartOnly, keepRestartOnly } from '../settings/restart-only.js';
 import type { MasterInfo, WorkerExitInfo } from '../types.js';
 import { ActionQueue, type QueuedAction } from './action-queue.js';
 import { Dispatcher, type WorkerChange } from './dispatcher.js';
@@ -378,6 +379,13 @@ export class Arbiter implements ServerControls {
     }
     const late = this.refusal('Reload');
     if (late) return late;
+    const kept = changedRestartOnly(this.settings, next);
+    if (kept.length > 0) {
+      this.log.warning(
+        `Reload keeps the running ${kept.join(', ')}: read when the master starts, a change takes effect on a restart or an upgrade (USR2)`,
+      );
+    }
+    next = keepRestartOnly(this.settings, next);
     // If this HUP supersedes a reload in progress, a failure returns to the settings before both.
     const previous = this.reloading?.previous ?? this.settings;
     this.reloading?.supersede(this.slots);
@@ -404,7 +412,31 @@ export class Arbiter implements ServerControls {
   }
 
   private checkReloaded(): void {
-    if (this.reloading?.progress(this.slots)) this.reloading = null;
+    const reload = this.reloading;
+    if (!reload?.progress(this.slots)) return;
+    this.reloading = null;
+    this.applyReloaded(reload.previous);
+  }
+
+  /**
+   * Once a reload is complete, what else its config changed: the way connections are shared
+   * out, the process title, and the worker count — only when the config's `workers` changed,
+   * so that a count set with TTIN, TTOU or `ctl scale` survives a reload that leaves it alone.
+   */
+  private applyReloaded(before: Settings): void {
+    const { settings } = this;
+    this.dispatcher.configure(settings.backlog, settings.balance);
+    if (settings.balance !== before.balance) this.log.info(`Balance: ${before.balance} -> ${settings.balance}`);
+    process.title = `${settings.procName}: master [${settings.app ?? process.argv[1] ?? ''}]`;
+    if (settings.workers !== before.workers) {
+      this.log.info(`The config's workers changed from ${before.workers} to ${settings.workers}`);
+      this.actions.enqueue({
+        name: 'workers from the config',
+        run: async () => {
+          if (this.accepting(`The config's worker count`)) await this.resize(settings.workers);
+        },
+      });
+    }
   }
 
   /** A new worker failed to boot: the reload stops and the old generation keeps serving. */
@@ -483,7 +515,7 @@ export class Arbiter implements ServerControls {
     });
   }
 
-  /** TTIN/TTOU: one worker more or fewer (never below one); the count survives reloads. */
+  /** TTIN/TTOU: one worker more or fewer (never below one); the count survives reloads that leave the config's workers alone. */
   async scale(delta: number): Promise<void> {
     if (!this.accepting(delta > 0 ? 'TTIN' : 'TTOU')) return;
     await this.resize(Math.max(1, this.target + delta));

@@ -35,6 +35,7 @@ export const appSettings = {
     doc: 'Import the app once in the master before forking, so a broken app fails once, before any worker starts.',
   }),
   chdir: optionalStr({
+    restart: true,
     section: 'app',
     cli: ['--chdir'],
     env: 'TSUNICORN_CHDIR',

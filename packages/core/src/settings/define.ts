@@ -58,6 +58,11 @@ export interface SettingSpec<In, Out> {
   readonly check: (value: unknown) => Out;
   /** How the value reaches a worker; `json` when not given. */
   readonly crossing?: Crossing;
+  /**
+   * Read once, when the master starts (sockets it binds, files it opens, the user it checks): a
+   * changed value reaches the server on a restart or a USR2 upgrade. A HUP keeps the old one.
+   */
+  readonly restart?: boolean;
   /** Phantom marker for the config-file type; never set at run time. */
   readonly __in?: In;
 }
@@ -65,6 +70,7 @@ export interface SettingSpec<In, Out> {
 type Common<Out> = {
   section: Section;
   crossing?: Crossing;
+  restart?: boolean;
   cli?: readonly string[];
   env?: string;
   meta?: string;

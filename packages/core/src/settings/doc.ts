@@ -21,6 +21,12 @@ export function settingsMarkdown(): string {
     'instead of keepAlive, requestTimeout and headersTimeout; with node:http and Express, a timeout the app set',
     'on its own server object is kept unless the setting is given a value other than its default.',
     '',
+    'A HUP re-reads the config file, and the new generation of workers gets every setting from it.',
+    'The settings marked _read at start_ are the exception: the master binds, opens or checks them once,',
+    'keeps their running value on a HUP and logs which changed; they take effect on a restart or an',
+    'upgrade (USR2). When a reload is complete, a changed `workers` resizes the server (a count set with',
+    'TTIN, TTOU or `tsunicorn ctl scale` otherwise survives reloads) and a changed `balance` applies.',
+    '',
   ];
   for (const [section, title] of Object.entries(sections) as [Section, string][]) {
     const rows = settingEntries().filter(([, s]) => s.section === section);
@@ -35,6 +41,7 @@ function describe(name: string, spec: SettingSpec<unknown, unknown>): string[] {
   if (spec.cli) lines.push(`- Command line: \`${flagsOf(spec)}\``);
   if (spec.env) lines.push(`- Environment: \`${spec.env}\``);
   if (!spec.cli && !spec.env) lines.push('- Config file only');
+  if (spec.restart) lines.push('- _Read at start_: a HUP keeps the running value; a restart or USR2 applies a change');
   lines.push(
     `- Default: ${spec.defaultDoc ?? `\`${JSON.stringify(typeof spec.default === 'function' ? null : spec.default)}\``}`,
     '',

@@ -7,6 +7,7 @@ export const DEFAULT_ACCESS_LOG_FORMAT = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s 
 /** The error and access logs. */
 export const loggingSettings = {
   logLevel: str<LogLevel>({
+    restart: true,
     section: 'logging',
     cli: ['--log-level'],
     env: 'TSUNICORN_LOG_LEVEL',
@@ -15,6 +16,7 @@ export const loggingSettings = {
     doc: 'Lowest level written to the error log.',
   }),
   errorLogfile: str({
+    restart: true,
     section: 'logging',
     cli: ['--error-logfile', '--log-file'],
     env: 'TSUNICORN_ERROR_LOGFILE',
@@ -41,6 +43,7 @@ export const loggingSettings = {
     doc: 'Access log line format, with gunicorn’s atoms: %(h)s remote address, %(t)s time, %(r)s request line, %(m)s method, %(U)s path, %(q)s query, %(H)s protocol, %(s)s status, %(b)s response length, %(f)s referer, %(a)s user agent, %(D)s µs, %(M)s ms, %(L)s s, %(p)s worker pid, %({name}i)s request header, %({name}o)s response header.',
   }),
   logFormat: str<LogFormat>({
+    restart: true,
     section: 'logging',
     cli: ['--log-format'],
     env: 'TSUNICORN_LOG_FORMAT',

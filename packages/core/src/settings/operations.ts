@@ -2,7 +2,12 @@ import { type BindAddress, parseBind } from './bind.js';
 import { int, optionalStr, type SettingSpec, SettingValueError } from './define.js';
 
 /** The admin listener's address, or null when it is off. */
-function optionalBind(opts: { cli: readonly string[]; env: string; doc: string }): SettingSpec<string | null, BindAddress | null> {
+function optionalBind(opts: {
+  cli: readonly string[];
+  env: string;
+  doc: string;
+  restart?: boolean;
+}): SettingSpec<string | null, BindAddress | null> {
   return {
     section: 'operations',
     meta: 'ADDRESS',
@@ -21,6 +26,7 @@ function optionalBind(opts: { cli: readonly string[]; env: string; doc: string }
 /** The operations surface: the admin listener (health, readiness, metrics) and the control socket. */
 export const operationsSettings = {
   adminBind: optionalBind({
+    restart: true,
     cli: ['--admin-bind'],
     env: 'TSUNICORN_ADMIN_BIND',
     doc: 'Address of the admin listener the master serves itself: GET /livez, /readyz and /metrics (Prometheus). HOST:PORT or unix:PATH; keep it on loopback or a Unix socket. Off: no metrics are collected at all.',
@@ -35,6 +41,7 @@ export const operationsSettings = {
     doc: 'How many workers must be warm and serving for /readyz to answer 200 (0: all of them).',
   }),
   controlSocket: optionalStr({
+    restart: true,
     section: 'operations',
     cli: ['--control-socket'],
     env: 'TSUNICORN_CONTROL_SOCKET',

@@ -26,6 +26,7 @@ function umask(opts: { doc: string }): SettingSpec<number | string | null, numbe
 /** The workers' user, group and umask, the proxies they trust, and request limits. */
 export const privilegeSettings = {
   user: optionalStr({
+    restart: true,
     section: 'privileges',
     cli: ['-u', '--user'],
     env: 'TSUNICORN_USER',
@@ -35,6 +36,7 @@ export const privilegeSettings = {
     doc: 'Workers switch to this user (name or uid) after the master has bound the sockets, so ports below 1024 stay possible. The master must run as root.',
   }),
   group: optionalStr({
+    restart: true,
     section: 'privileges',
     cli: ['-g', '--group'],
     env: 'TSUNICORN_GROUP',

@@ -3,6 +3,7 @@ import { optionalStr, str } from './define.js';
 /** Process naming and files. */
 export const processSettings = {
   pidfile: optionalStr({
+    restart: true,
     section: 'process',
     cli: ['-p', '--pidfile', '--pid'],
     env: 'TSUNICORN_PIDFILE',

@@ -4,6 +4,7 @@ import { int, list, str } from './define.js';
 /** The server socket: where to listen and how many connections may wait. */
 export const serverSettings = {
   bind: list<BindAddress>({
+    restart: true,
     section: 'server',
     cli: ['-b', '--bind'],
     env: 'TSUNICORN_BIND',
@@ -14,6 +15,7 @@ export const serverSettings = {
     doc: 'Socket to bind: HOST:PORT, [IPv6]:PORT, :PORT, PORT or unix:PATH. Repeat to bind several.',
   }),
   backlog: int({
+    restart: true,
     section: 'server',
     cli: ['--backlog'],
     env: 'TSUNICORN_BACKLOG',
@@ -22,6 +24,7 @@ export const serverSettings = {
     doc: 'Maximum number of pending connections the kernel queues on each socket, and the master holds while no worker is ready.',
   }),
   dispatch: str<'master' | 'shared' | 'reuseport'>({
+    restart: true,
     section: 'server',
     cli: ['--dispatch'],
     env: 'TSUNICORN_DISPATCH',
