@@ -1,4 +1,4 @@
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { failures, getJson, startLoad } from './helpers/http.js';
@@ -192,6 +192,23 @@ describe('USR2: upgrading the master', () => {
       expect(oldWorkers).not.toContain(now.pid);
     } finally {
       await load.stop();
+      if (newMaster) await stopMaster(newMaster);
+    }
+  });
+
+  it('starts the new master where the old one was started, so it finds the same config after chdir', async () => {
+    const app = appDir();
+    const launch = tempDir('tsu-reload-');
+    writeFileSync(join(launch, 'tsunicorn.config.js'), `export default { chdir: ${JSON.stringify(app)}, workers: 1, procName: 'tsu-usr2-chdir' };\n`);
+    const server = start({ args: ['app.js', '-b', '127.0.0.1:0'], cwd: launch });
+    await server.ready();
+    let newMaster = 0;
+    try {
+      server.signal('SIGUSR2');
+      newMaster = Number((await server.waitForLog(/started a new master \(pid: (\d+)\)/))[1]);
+      await server.waitForLog(new RegExp(`\\[${newMaster}\\] \\[INFO\\] Ready: 1 worker\\(s\\)`), 30_000);
+      expect(readFileSync(`/proc/${newMaster}/cmdline`, 'utf8')).toContain('tsu-usr2-chdir: master');
+    } finally {
       if (newMaster) await stopMaster(newMaster);
     }
   });

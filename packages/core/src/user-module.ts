@@ -81,12 +81,23 @@ function readPackageType(file: string): string | undefined | null {
 }
 
 async function requireCommonJs(path: string, options: LoadOptions): Promise<ModuleNamespace> {
+  const loadedBefore = requireFromCore.cache[path] !== undefined;
   if (options.fresh) forget(path);
-  const exports: unknown = requireFromCore(path);
+  let exports: unknown;
+  try {
+    exports = requireFromCore(path);
+  } catch (err) {
+    // An ES module by its syntax (no package "type") with top-level await: require() cannot wait.
+    if ((err as NodeJS.ErrnoException).code === 'ERR_REQUIRE_ASYNC_MODULE')
+      return (await import(moduleUrl(path, options))) as ModuleNamespace;
+    throw err;
+  }
   // Node 20.19+ and 22.12+ load a `.js` file written with import/export through require() as an
-  // ES module, which stays in the ES module cache whatever the require cache says: evaluated
-  // afresh, such a file is imported under a new URL.
-  if (options.fresh && types.isModuleNamespaceObject(exports)) return (await import(moduleUrl(path, options))) as ModuleNamespace;
+  // ES module, which stays in the ES module cache whatever the require cache says: loaded
+  // before and wanted afresh, such a file is imported under a new URL.
+  if (options.fresh && loadedBefore && types.isModuleNamespaceObject(exports)) {
+    return (await import(moduleUrl(path, options))) as ModuleNamespace;
+  }
   return commonJsNamespace(exports);
 }
 

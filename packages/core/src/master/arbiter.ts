@@ -70,6 +70,8 @@ export class Arbiter implements ServerControls {
   private state: State = 'starting';
   private generation = 1;
   private target: number;
+  /** What last changed `target`, for the log of the workers a scale-down retires. */
+  private resizedBy = 'TTOU';
   private readonly slots = new Slots();
   private readonly workers = new Set<WorkerHandle>();
   /** Signals' and `ctl` commands' actions, run one at a time. */
@@ -217,7 +219,7 @@ export class Arbiter implements ServerControls {
     while (this.slots.size > this.target) {
       const slot = this.slots.removeOldest();
       slot.next?.kill('discarded');
-      if (slot.current) this.retire(slot.current, this.target === 0 ? 'the new master serves (WINCH)' : 'scaled down (TTOU)');
+      if (slot.current) this.retire(slot.current, this.target === 0 ? 'the new master serves (WINCH)' : `scaled down (${this.resizedBy})`);
     }
   }
 
@@ -382,7 +384,7 @@ export class Arbiter implements ServerControls {
     const kept = changedRestartOnly(this.settings, next);
     if (kept.length > 0) {
       this.log.warning(
-        `Reload keeps the running ${kept.join(', ')}: read when the master starts, a change takes effect on a restart or an upgrade (USR2)`,
+        `Reload keeps the running ${kept.join(', ')}: read when the master starts, a change takes effect when it is restarted`,
       );
     }
     next = keepRestartOnly(this.settings, next);
@@ -433,7 +435,7 @@ export class Arbiter implements ServerControls {
       this.actions.enqueue({
         name: 'workers from the config',
         run: async () => {
-          if (this.accepting(`The config's worker count`)) await this.resize(settings.workers);
+          if (this.accepting(`The config's worker count`)) await this.resize(settings.workers, "the config's workers");
         },
       });
     }
@@ -518,7 +520,7 @@ export class Arbiter implements ServerControls {
   /** TTIN/TTOU: one worker more or fewer (never below one); the count survives reloads that leave the config's workers alone. */
   async scale(delta: number): Promise<void> {
     if (!this.accepting(delta > 0 ? 'TTIN' : 'TTOU')) return;
-    await this.resize(Math.max(1, this.target + delta));
+    await this.resize(Math.max(1, this.target + delta), delta > 0 ? 'TTIN' : 'TTOU');
   }
 
   /** `ctl scale N`: sets the worker count (at least one); resolves once the change is asked. */
@@ -526,14 +528,15 @@ export class Arbiter implements ServerControls {
     return this.actions.perform('ctl scale', async (): Promise<ActionResult> => {
       const refused = this.refusal('Scale');
       if (refused) return { ok: false, message: refused };
-      await this.resize(Math.max(1, workers));
+      await this.resize(Math.max(1, workers), 'ctl scale');
       return { ok: true, message: `workers: ${this.target}` };
     });
   }
 
-  private async resize(target: number): Promise<void> {
+  private async resize(target: number, by: string): Promise<void> {
     const old = this.target;
     this.target = target;
+    this.resizedBy = by;
     if (this.target === old) return this.log.info(`Keeping ${old} worker(s)${old === 1 ? ': never fewer than one' : ''}`);
     this.log.info(`Workers: ${old} -> ${this.target}`);
     await this.hook('nworkersChanged', this.settings.nworkersChanged, this.target, old);

@@ -60,7 +60,8 @@ export interface SettingSpec<In, Out> {
   readonly crossing?: Crossing;
   /**
    * Read once, when the master starts (sockets it binds, files it opens, the user it checks): a
-   * changed value reaches the server on a restart or a USR2 upgrade. A HUP keeps the old one.
+   * changed value reaches the server on a restart (a USR2 upgrade inherits the listening sockets,
+   * so not `bind` and `backlog`). A HUP keeps the old one.
    */
   readonly restart?: boolean;
   /** Phantom marker for the config-file type; never set at run time. */

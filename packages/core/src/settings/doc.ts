@@ -23,8 +23,9 @@ export function settingsMarkdown(): string {
     '',
     'A HUP re-reads the config file, and the new generation of workers gets every setting from it.',
     'The settings marked _read at start_ are the exception: the master binds, opens or checks them once,',
-    'keeps their running value on a HUP and logs which changed; they take effect on a restart or an',
-    'upgrade (USR2). When a reload is complete, a changed `workers` resizes the server (a count set with',
+    'keeps their running value on a HUP and logs which changed; a restart applies them (a USR2 upgrade',
+    'inherits the listening sockets, so not `bind` and `backlog`). When a reload is complete, a changed',
+    '`workers` resizes the server (a count set with',
     'TTIN, TTOU or `tsunicorn ctl scale` otherwise survives reloads) and a changed `balance` applies.',
     '',
   ];
@@ -41,7 +42,7 @@ function describe(name: string, spec: SettingSpec<unknown, unknown>): string[] {
   if (spec.cli) lines.push(`- Command line: \`${flagsOf(spec)}\``);
   if (spec.env) lines.push(`- Environment: \`${spec.env}\``);
   if (!spec.cli && !spec.env) lines.push('- Config file only');
-  if (spec.restart) lines.push('- _Read at start_: a HUP keeps the running value; a restart or USR2 applies a change');
+  if (spec.restart) lines.push('- _Read at start_: a HUP keeps the running value; a restart applies a change');
   lines.push(
     `- Default: ${spec.defaultDoc ?? `\`${JSON.stringify(typeof spec.default === 'function' ? null : spec.default)}\``}`,
     '',
