@@ -199,7 +199,10 @@ describe('USR2: upgrading the master', () => {
   it('starts the new master where the old one was started, so it finds the same config after chdir', async () => {
     const app = appDir();
     const launch = tempDir('tsu-reload-');
-    writeFileSync(join(launch, 'tsunicorn.config.js'), `export default { chdir: ${JSON.stringify(app)}, workers: 1, procName: 'tsu-usr2-chdir' };\n`);
+    writeFileSync(
+      join(launch, 'tsunicorn.config.js'),
+      `export default { chdir: ${JSON.stringify(app)}, workers: 1, procName: 'tsu-usr2-chdir' };\n`,
+    );
     const server = start({ args: ['app.js', '-b', '127.0.0.1:0'], cwd: launch });
     await server.ready();
     let newMaster = 0;
