@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { get, getJson } from './helpers/http.js';
@@ -50,6 +50,30 @@ describe.skipIf(!isRoot)('--user and --group (as root)', () => {
     // The log file was handed to the workers' user, so they can reopen it after USR1.
     expect(statSync(errorLog).uid).toBe(nobody);
     expect((await get(port, '/')).status).toBe(200);
+  });
+});
+
+describe.skipIf(!isRoot)('--user and a reload (as root)', () => {
+  it('gives a new access log of the config to the workers user on HUP, so the new workers write it', async () => {
+    const nobody = Number(execFileSync('id', ['-u', 'nobody'], { encoding: 'utf8' }));
+    const dir = tempDir('tsu-priv-');
+    chmodSync(dir, 0o755);
+    const config = join(dir, 'tsunicorn.config.cjs');
+    const configFor = (log: string) =>
+      `module.exports = { bind: '127.0.0.1:0', workers: 1, user: 'nobody', accessLogfile: ${JSON.stringify(join(dir, log))} };\n`;
+    writeFileSync(config, configFor('access-1.log'));
+    const server = start({ args: [`${FIXTURES}/slow-boot-app.js`, '-c', config] });
+    const port = await server.ready();
+    writeFileSync(config, configFor('access-2.log'));
+    server.signal('SIGHUP');
+    await server.waitForLog(/Reload to gen 2 complete/, 30_000);
+    expect(statSync(join(dir, 'access-2.log')).uid).toBe(nobody);
+    await until(
+      async () => (await get(port, '/')).status === 200 && safeRead(join(dir, 'access-2.log')).includes('"GET / HTTP/1.1" 200'),
+      10_000,
+      'a line in the new access log',
+    );
+    expect(server.log).not.toMatch(/EACCES/);
   });
 });
 

@@ -113,6 +113,21 @@ describe('HUP: rolling reload', () => {
     expect(server.log).not.toMatch(/127\.0\.0\.1:1\b/);
   });
 
+  it('refuses a reload whose new access log cannot be written, naming the setting', async () => {
+    const dir = appDir();
+    const server = start({ args: ['app.js', '-w', '1', '-b', '127.0.0.1:0'], cwd: dir });
+    await server.ready();
+    writeFileSync(
+      join(dir, 'tsunicorn.config.js'),
+      `export default { accessLogfile: ${JSON.stringify(join(dir, 'missing', 'access.log'))} };\n`,
+    );
+    server.signal('SIGHUP');
+    await server.waitForLog(
+      /Reload refused, keeping the current config: invalid value for setting "accessLogfile" \(--access-logfile\): cannot write/,
+    );
+    expect(server.log).not.toMatch(/Reloading: gen 2/);
+  });
+
   it('rejects a broken config file on HUP and keeps the running config', async () => {
     const dir = appDir();
     const server = start({ args: ['app.js', '-w', '1', '-b', '127.0.0.1:0'], cwd: dir });
