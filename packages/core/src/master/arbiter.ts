@@ -11,7 +11,6 @@ import { runIsolatedHooks } from '../hooks.js';
 import type { Logger } from '../logger.js';
 import { parseWorkerMessage, sendToWorker, type WarmupSummary, type WorkerMessage } from '../protocol/messages.js';
 import type { Settings } from '../settings/index.js';
-import { changedRestartOnly, keepRestartOnly } from '../settings/restart-only.js';
 import type { MasterInfo, WorkerExitInfo } from '../types.js';
 import { ActionQueue, type QueuedAction } from './action-queue.js';
 import { Dispatcher, type WorkerChange } from './dispatcher.js';
@@ -54,7 +53,7 @@ export interface ArbiterOptions {
   readonly settings: Settings;
   readonly command: WorkerCommand;
   readonly log: Logger;
-  /** Re-reads the config for a reload; throws when the new config is invalid. */
+  /** Re-reads the config for a reload, settings read at start kept at their running value; throws when the new config is invalid. */
   readonly rereadSettings: () => Promise<Settings>;
   /** Starts a worker; `spawnWorker` unless given (unit tests give fake processes). */
   readonly spawn?: SpawnProcess;
@@ -355,7 +354,7 @@ export class Arbiter implements ServerControls {
   private checkStarted(): void {
     if (this.state !== 'starting' || this.dispatcher.readyCount < this.target) return;
     this.state = 'running';
-    process.title = `${this.settings.procName}: master [${this.settings.app ?? process.argv[1] ?? ''}]`;
+    this.setTitle();
     this.log.info(`Ready: ${this.target} worker(s) serving at ${this.listeners.describe()}`);
     this.ops.started(this.status());
     void this.hook('whenReady', this.settings.whenReady);
@@ -381,13 +380,6 @@ export class Arbiter implements ServerControls {
     }
     const late = this.refusal('Reload');
     if (late) return late;
-    const kept = changedRestartOnly(this.settings, next);
-    if (kept.length > 0) {
-      this.log.warning(
-        `Reload keeps the running ${kept.join(', ')}: read when the master starts, a change takes effect when it is restarted`,
-      );
-    }
-    next = keepRestartOnly(this.settings, next);
     // If this HUP supersedes a reload in progress, a failure returns to the settings before both.
     const previous = this.reloading?.previous ?? this.settings;
     this.reloading?.supersede(this.slots);
@@ -420,6 +412,10 @@ export class Arbiter implements ServerControls {
     this.applyReloaded(reload.previous);
   }
 
+  private setTitle(): void {
+    process.title = `${this.settings.procName}: master [${this.settings.app ?? process.argv[1] ?? ''}]`;
+  }
+
   /**
    * Once a reload is complete, what else its config changed: the way connections are shared
    * out, the process title, and the worker count — only when the config's `workers` changed,
@@ -429,7 +425,7 @@ export class Arbiter implements ServerControls {
     const { settings } = this;
     this.dispatcher.configure(settings.backlog, settings.balance);
     if (settings.balance !== before.balance) this.log.info(`Balance: ${before.balance} -> ${settings.balance}`);
-    process.title = `${settings.procName}: master [${settings.app ?? process.argv[1] ?? ''}]`;
+    this.setTitle();
     if (settings.workers !== before.workers) {
       this.log.info(`The config's workers changed from ${before.workers} to ${settings.workers}`);
       this.actions.enqueue({

@@ -7,7 +7,7 @@ import { PARENT_MASTER_ENV, WORKER_ENTRY } from '../protocol/handover.js';
 import type { ParsedArgv } from '../settings/argv.js';
 import type { Settings, UserConfig } from '../settings/index.js';
 import { readConfigFile, resolveSettingsWithSources, type SettingSource } from '../settings/resolve.js';
-import { keepRestartOnly } from '../settings/restart-only.js';
+import { changedRestartOnly, keepRestartOnly } from '../settings/restart-only.js';
 import { Arbiter } from './arbiter.js';
 import { removePidfile, writePidfile } from './pidfile.js';
 import { checkPrivileges, chownLogFiles } from './privileges.js';
@@ -85,11 +85,15 @@ async function exitWith(prepare: (log: Logger) => Promise<Prepared>): Promise<ne
     const rereadSettings = async () => {
       const next = (await loadSettingsFrom(source)).settings;
       if (next.app === null && settings.app !== null) throw new TsuError('TSU_ERR_USAGE', 'the new config has no app');
-      // A new access log is prepared as at start: writable (or the reload is refused) and the workers' user's.
+      const kept = changedRestartOnly(settings, next);
+      if (kept.length > 0) {
+        log.warning(`Reload keeps the running ${kept.join(', ')}: read when the master starts, a change takes effect when it is restarted`);
+      }
       const applied = keepRestartOnly(settings, next);
+      // A new access log is prepared as at start: writable (or the reload is refused) and the workers' user's.
       checkWritableFiles(applied);
       if (ids) chownLogFiles(applied, ids);
-      return next;
+      return applied;
     };
     code = await new Arbiter({ settings, command, log, rereadSettings }).run();
   } catch (err) {

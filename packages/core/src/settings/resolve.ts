@@ -114,7 +114,8 @@ function cliDetail(name: SettingName): string {
   return long ?? 'the command line';
 }
 
-function flagHint(spec: SettingSpec<unknown, unknown>): string {
+/** ` (--long-flag)` for a setting that has one, else nothing: for messages that name a setting. */
+export function flagHint(spec: SettingSpec<unknown, unknown>): string {
   const long = spec.cli?.find((f) => f.startsWith('--'));
   return long ? ` (${long})` : '';
 }

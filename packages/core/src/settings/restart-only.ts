@@ -3,21 +3,16 @@
  * binds, the files it opens, the user it checks. A HUP re-reads the config file but keeps these.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { type SettingName, type Settings, settingEntries } from './index.js';
+import { type SettingName, type SettingSpec, type Settings, settingEntries } from './index.js';
+import { flagHint } from './resolve.js';
 
-const restartOnly = (): [SettingName, readonly string[] | undefined][] =>
-  settingEntries()
-    .filter(([, spec]) => spec.restart === true)
-    .map(([name, spec]) => [name, spec.cli]);
+const restartOnly = (): [SettingName, SettingSpec<unknown, unknown>][] => settingEntries().filter(([, spec]) => spec.restart === true);
 
 /** The restart-only settings whose value differs between `running` and `reread`, as `name (--flag)`. */
 export function changedRestartOnly(running: Settings, reread: Settings): string[] {
   return restartOnly()
     .filter(([name]) => !isDeepStrictEqual(running[name], reread[name]))
-    .map(([name, cli]) => {
-      const flag = cli?.find((f) => f.startsWith('--'));
-      return flag ? `${name} (${flag})` : name;
-    });
+    .map(([name, spec]) => `${name}${flagHint(spec)}`);
 }
 
 /** `reread` with every restart-only setting at its `running` value. */
